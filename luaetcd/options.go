@@ -1,0 +1,78 @@
+package luaetcd
+
+import (
+	"crypto/tls"
+	"net/http"
+	"time"
+)
+
+// Option changes the defaults that Preload gives to the clients a script
+// builds with Etcd.new. What a script passes to Etcd.new explicitly always
+// wins over an Option.
+type Option func(*config)
+
+// config is what the options set; Preload freezes one per state.
+type config struct {
+	endpoints  []string
+	peer       string
+	prefix     string
+	timeout    time.Duration
+	hasTimeout bool
+	httpClient *http.Client
+	tlsConfig  *tls.Config
+	hook       RequestHook
+	user       string
+	password   string
+}
+
+// RequestInfo describes one HTTP request the client made, for logging and
+// metrics. It never holds credentials.
+type RequestInfo struct {
+	Method   string        // HTTP method
+	URL      string        // full URL, without user info
+	Status   int           // HTTP status; 0 when there was no response
+	Err      error         // transport error, if any
+	Duration time.Duration // from sending to the end of the body
+}
+
+// RequestHook is called after every HTTP request a client makes, on the
+// goroutine that runs the script.
+type RequestHook func(RequestInfo)
+
+// WithEndpoints sets the client URLs used when a script gives no host: the
+// first is the host, the others start the failover list. Without it the
+// default is lua-etcd's http://127.0.0.1:4001.
+func WithEndpoints(urls ...string) Option {
+	return func(c *config) { c.endpoints = append([]string(nil), urls...) }
+}
+
+// WithPeer sets the peer URL used when a script gives no peer (lua-etcd's
+// default is http://127.0.0.1:7001). Only the admin methods use it.
+func WithPeer(url string) Option { return func(c *config) { c.peer = url } }
+
+// WithPrefix sets the key prefix used when a script gives no prefix.
+func WithPrefix(prefix string) Option { return func(c *config) { c.prefix = prefix } }
+
+// WithTimeout sets the request timeout used when a script gives none
+// (lua-etcd's default is 60 s); 0 means no timeout.
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) { c.timeout, c.hasTimeout = d, true }
+}
+
+// WithHTTPClient makes every client use hc for its requests instead of the
+// shared keep-alive client. Its Timeout should be 0: timeouts are applied per
+// request.
+func WithHTTPClient(hc *http.Client) Option { return func(c *config) { c.httpClient = hc } }
+
+// WithTLSConfig sets the TLS configuration for https:// endpoints (CA,
+// client certificate). It is ignored when WithHTTPClient is given.
+func WithTLSConfig(tc *tls.Config) Option { return func(c *config) { c.tlsConfig = tc } }
+
+// WithRequestHook calls h after each HTTP request, for logging or metrics.
+func WithRequestHook(h RequestHook) Option { return func(c *config) { c.hook = h } }
+
+// WithBasicAuth sends etcd v2 basic-auth credentials on every request made
+// by clients that do not set their own user.
+func WithBasicAuth(user, password string) Option {
+	return func(c *config) { c.user, c.password = user, password }
+}
