@@ -1,0 +1,551 @@
+// Package v2client implements backend.Backend over etcd's v2 HTTP API.
+//
+// It builds the URLs (each key segment escaped, so every UTF-8 key
+// round-trips), sends form or JSON bodies, applies per-request timeouts,
+// follows 307 redirects to the leader, fails over between client URLs, and
+// answers the etcd 0.4 admin API (adminMachines) from /v2/members on modern
+// clusters. It knows nothing of Lua and never imports etcd's server.
+package v2client
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/luaetcd/go-luaetcd/luaetcd/backend"
+)
+
+// DefaultHost is the client URL used when Config.Host is empty (lua-etcd's
+// default).
+const DefaultHost = "http://127.0.0.1:4001"
+
+// DefaultMaxBodySize is the response body limit used when
+// Config.MaxBodySize is 0.
+const DefaultMaxBodySize = 64 << 20
+
+// lookupRetryInterval is how long a client waits after a failed membership
+// lookup before the next Do may try again.
+const lookupRetryInterval = 30 * time.Second
+
+// Config says where a Client sends its requests and how.
+type Config struct {
+	// Host is the first client URL, e.g. "http://127.0.0.1:2379"; requests
+	// go there until it fails. A trailing slash is ignored; user:pass@ in
+	// the URL is used as basic auth for this URL. Empty means DefaultHost.
+	Host string
+	// Endpoints are further client URLs, tried in order when the current
+	// one cannot be reached. A membership lookup replaces Host and
+	// Endpoints with the cluster's leader and followers.
+	Endpoints []string
+	// Peer is the peer URL, where the etcd 0.4 admin API
+	// (/v2/admin/config, /v2/admin/machines) lives. Empty means the admin
+	// API is not tried: AdminConfig fails and AdminMachines goes straight
+	// to /v2/members.
+	Peer string
+	// HTTPClient, when set, sends every request (its Timeout should be 0;
+	// Request.Timeout is applied per request). When nil, one process-wide
+	// keep-alive client is shared by every Client with the same TLS
+	// config, so many Lua states reuse the same connections.
+	HTTPClient *http.Client
+	// TLS is the TLS configuration for https:// URLs; used only when
+	// HTTPClient is nil.
+	TLS *tls.Config
+	// User and Password are sent as basic auth to every URL that carries no
+	// user:pass@ of its own. They never appear in errors or in Info.
+	User, Password string
+	// Hook, when set, is called after each HTTP request with what it did.
+	// It runs on the goroutine that called Do.
+	Hook func(Info)
+	// MaxBodySize caps a response body; a larger body makes Do fail with
+	// an error. 0 means DefaultMaxBodySize.
+	MaxBodySize int64
+}
+
+// Info describes one HTTP request a Client made. It never holds
+// credentials.
+type Info struct {
+	Method   string        // HTTP method
+	URL      string        // the URL asked, without user info
+	Status   int           // HTTP status; 0 when no response was had
+	Err      error         // why no answer was had, if so
+	Duration time.Duration // from sending to the end of the body
+}
+
+// endpoint is one base URL (no user info, no trailing slash) with the
+// credentials to use on it.
+type endpoint struct {
+	u          *url.URL
+	user, pass string
+	auth       bool
+}
+
+func (e *endpoint) String() string { return e.u.String() }
+
+// Client is a backend.Backend for etcd's v2 HTTP API. It is safe for
+// concurrent use.
+type Client struct {
+	hc      *http.Client
+	hook    func(Info)
+	maxBody int64
+	user    string
+	pass    string
+	peer    *endpoint // nil when no peer URL
+
+	// now is the clock used for the membership retry interval.
+	now func() time.Time
+
+	mu        sync.Mutex
+	eps       []*endpoint // current endpoint list; eps[cur] is tried first
+	cur       int
+	lookupOK  bool      // a membership lookup succeeded
+	lookupAt  time.Time // when the last lookup started
+	lookedUp  bool      // a lookup was started at least once
+	lookingUp bool      // a lookup is running
+}
+
+var _ backend.Backend = (*Client)(nil)
+
+// New checks the URLs of cfg and returns a Client. Nothing is sent.
+func New(cfg Config) (*Client, error) {
+	c := &Client{
+		hc:      cfg.HTTPClient,
+		hook:    cfg.Hook,
+		maxBody: cfg.MaxBodySize,
+		user:    cfg.User,
+		pass:    cfg.Password,
+		now:     time.Now,
+	}
+	if c.hc == nil {
+		c.hc = sharedClient(cfg.TLS)
+	}
+	if c.maxBody <= 0 {
+		c.maxBody = DefaultMaxBodySize
+	}
+	host := cfg.Host
+	if host == "" {
+		host = DefaultHost
+	}
+	ep, err := c.parseEndpoint("host", host)
+	if err != nil {
+		return nil, err
+	}
+	c.eps = append(c.eps, ep)
+	for _, s := range cfg.Endpoints {
+		ep, err := c.parseEndpoint("endpoint", s)
+		if err != nil {
+			return nil, err
+		}
+		if !containsEndpoint(c.eps, ep) {
+			c.eps = append(c.eps, ep)
+		}
+	}
+	if cfg.Peer != "" {
+		if c.peer, err = c.parseEndpoint("peer", cfg.Peer); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+func containsEndpoint(eps []*endpoint, ep *endpoint) bool {
+	for _, e := range eps {
+		if e.String() == ep.String() {
+			return true
+		}
+	}
+	return false
+}
+
+// parseEndpoint checks one base URL; what names it in errors ("host",
+// "endpoint", "peer").
+func (c *Client) parseEndpoint(what, raw string) (*endpoint, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("invalid %s url %q: %v", what, redactRaw(raw), err)
+	}
+	bad := func(why string) error {
+		return fmt.Errorf("invalid %s url %q: %s", what, u.Redacted(), why)
+	}
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, bad("scheme must be http or https")
+	case u.Host == "":
+		return nil, bad("missing host")
+	case u.RawQuery != "" || u.ForceQuery:
+		return nil, bad("must not have a query")
+	case u.Fragment != "":
+		return nil, bad("must not have a fragment")
+	}
+	ep := &endpoint{user: c.user, pass: c.pass, auth: c.user != "" || c.pass != ""}
+	if u.User != nil {
+		ep.user = u.User.Username()
+		ep.pass, _ = u.User.Password()
+		ep.auth = true
+		u.User = nil
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	if ep2, err := url.Parse(u.String()); err == nil {
+		u = ep2
+	}
+	ep.u = u
+	return ep, nil
+}
+
+// redactRaw hides the user info of a URL that did not parse.
+func redactRaw(raw string) string {
+	i := strings.Index(raw, "://")
+	if i < 0 {
+		return raw
+	}
+	rest := raw[i+3:]
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	if at := strings.LastIndex(rest[:end], "@"); at >= 0 {
+		return raw[:i+3] + "xxxxx" + rest[at:]
+	}
+	return raw
+}
+
+var shared struct {
+	mu    sync.Mutex
+	byTLS map[*tls.Config]*http.Client
+}
+
+// sharedClient returns the process-wide keep-alive client for tc.
+func sharedClient(tc *tls.Config) *http.Client {
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	if hc := shared.byTLS[tc]; hc != nil {
+		return hc
+	}
+	if shared.byTLS == nil {
+		shared.byTLS = map[*tls.Config]*http.Client{}
+	}
+	t := &http.Transport{
+		Proxy: http.ProxyFromEnvironment,
+		DialContext: (&net.Dialer{
+			Timeout:   30 * time.Second,
+			KeepAlive: 30 * time.Second,
+		}).DialContext,
+		TLSClientConfig:       tc,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          512,
+		MaxIdleConnsPerHost:   128,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: 1 * time.Second,
+	}
+	hc := &http.Client{Transport: t}
+	shared.byTLS[tc] = hc
+	return hc
+}
+
+// call is one HTTP request, independent of the endpoint it goes to.
+type call struct {
+	method  string
+	path    string // unescaped path below the endpoint's base, e.g. "/v2/keys/a b"
+	rawPath string // the same, escaped
+	query   string // encoded query, without "?"
+	body    []byte
+	ctype   string
+}
+
+// urlFor returns the full URL of k on ep.
+func (k *call) urlFor(ep *endpoint) *url.URL {
+	u := *ep.u
+	u.Path = ep.u.Path + k.path
+	u.RawPath = ep.u.EscapedPath() + k.rawPath
+	u.RawQuery = k.query
+	return &u
+}
+
+// escapePath escapes each segment of a slash-separated path.
+func escapePath(p string) string {
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	return strings.Join(segs, "/")
+}
+
+// encodeParams encodes ps in order as application/x-www-form-urlencoded.
+func encodeParams(ps []backend.Param) string {
+	var b strings.Builder
+	for i, p := range ps {
+		if i > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(url.QueryEscape(p.Name))
+		b.WriteByte('=')
+		b.WriteString(url.QueryEscape(p.Value))
+	}
+	return b.String()
+}
+
+// newCall makes the call for req below path (unescaped; escaped per
+// segment here).
+func newCall(req *backend.Request, path string) *call {
+	k := &call{
+		method:  req.Method,
+		path:    path,
+		rawPath: escapePath(path),
+		query:   encodeParams(req.Query),
+	}
+	if k.method == "" {
+		k.method = http.MethodGet
+	}
+	switch {
+	case req.Form != nil:
+		k.body = []byte(encodeParams(req.Form))
+		k.ctype = "application/x-www-form-urlencoded"
+	case req.JSON != nil:
+		k.body = req.JSON
+		k.ctype = "application/json"
+	}
+	return k
+}
+
+// answerError is a failure after the server answered (body read error,
+// body too large): the request reached a server and is never resent.
+type answerError struct{ err error }
+
+func (e *answerError) Error() string { return e.err.Error() }
+func (e *answerError) Unwrap() error { return e.err }
+
+// send makes one HTTP request to ep and reads the whole answer.
+func (c *Client) send(ctx context.Context, ep *endpoint, k *call) (*backend.Response, error) {
+	u := k.urlFor(ep)
+	start := time.Now()
+	info := Info{Method: k.method, URL: u.String()}
+	resp, err := c.roundTrip(ctx, ep, k, u)
+	if resp != nil {
+		info.Status = resp.Status
+	}
+	info.Err = err
+	info.Duration = time.Since(start)
+	if c.hook != nil {
+		c.hook(info)
+	}
+	return resp, err
+}
+
+func (c *Client) roundTrip(ctx context.Context, ep *endpoint, k *call, u *url.URL) (*backend.Response, error) {
+	var body io.Reader
+	if k.body != nil {
+		body = bytes.NewReader(k.body)
+	}
+	hreq, err := http.NewRequestWithContext(ctx, k.method, u.String(), body)
+	if err != nil {
+		return nil, &answerError{fmt.Errorf("bad request: %v", cause(err))}
+	}
+	// NewRequest re-parses the URL; keep our escaping exactly.
+	hreq.URL = u
+	if k.ctype != "" {
+		hreq.Header.Set("Content-Type", k.ctype)
+	}
+	if ep.auth {
+		hreq.SetBasicAuth(ep.user, ep.pass)
+	}
+	resp, err := c.hc.Do(hreq)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.ContentLength > c.maxBody {
+		return &backend.Response{Status: resp.StatusCode}, &answerError{fmt.Errorf("response body of %d bytes exceeds the limit of %d bytes", resp.ContentLength, c.maxBody)}
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
+	if err != nil {
+		return &backend.Response{Status: resp.StatusCode}, &answerError{fmt.Errorf("reading response body: %v", cause(err))}
+	}
+	if int64(len(data)) > c.maxBody {
+		return &backend.Response{Status: resp.StatusCode}, &answerError{fmt.Errorf("response body exceeds the limit of %d bytes", c.maxBody)}
+	}
+	return &backend.Response{Status: resp.StatusCode, Header: resp.Header, Body: data}, nil
+}
+
+// cause turns a transport error into a short lower-case text without
+// URLs (so without credentials).
+func cause(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	switch {
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "connection closed by the server (eof)"
+	}
+	return err.Error()
+}
+
+// neverSent reports whether err surely happened before the request could
+// reach a server: the connection was never made.
+func neverSent(err error) bool {
+	var ae *answerError
+	if errors.As(err, &ae) {
+		return false
+	}
+	var oe *net.OpError
+	if errors.As(err, &oe) && oe.Op == "dial" {
+		return true
+	}
+	var de *net.DNSError
+	return errors.As(err, &de)
+}
+
+// snapshot returns the endpoint list and the index of the current one.
+func (c *Client) snapshot() ([]*endpoint, int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.eps, c.cur
+}
+
+// pin makes ep the current endpoint, if it is still in the list.
+func (c *Client) pin(ep *endpoint) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i, e := range c.eps {
+		if e == ep {
+			c.cur = i
+			return
+		}
+	}
+}
+
+// Endpoints returns the client URLs in the order they are tried next: the
+// current endpoint first, then the retry list.
+func (c *Client) Endpoints() []string {
+	eps, cur := c.snapshot()
+	out := make([]string, 0, len(eps))
+	for i := range eps {
+		out = append(out, eps[(cur+i)%len(eps)].String())
+	}
+	return out
+}
+
+// doClient sends k to the client endpoints with failover: the current
+// endpoint first, then the others in order. A request that is not
+// idempotent moves on only when the connection was never made.
+func (c *Client) doClient(ctx context.Context, k *call, idempotent bool) (*backend.Response, error) {
+	eps, cur := c.snapshot()
+	var tried []string
+	var last error
+	for i := range eps {
+		ep := eps[(cur+i)%len(eps)]
+		resp, err := c.send(ctx, ep, k)
+		if err == nil {
+			if i > 0 {
+				c.pin(ep)
+			}
+			return resp, nil
+		}
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		tried = append(tried, ep.String())
+		last = err
+		var ae *answerError
+		if errors.As(err, &ae) {
+			return nil, fmt.Errorf("%s %s: %s", k.method, ep, cause(err))
+		}
+		if !idempotent && !neverSent(err) {
+			return nil, fmt.Errorf("%s %s failed and was not resent (it may have reached the server): %s", k.method, ep, cause(err))
+		}
+	}
+	if len(tried) == 1 {
+		return nil, fmt.Errorf("%s %s: %s", k.method, tried[0], cause(last))
+	}
+	return nil, fmt.Errorf("all %d endpoints failed (%s); last error: %s", len(tried), strings.Join(tried, ", "), cause(last))
+}
+
+// doPeer sends k to the peer URL (no failover).
+func (c *Client) doPeer(ctx context.Context, k *call) (*backend.Response, error) {
+	if c.peer == nil {
+		return nil, errors.New("no peer url configured")
+	}
+	resp, err := c.send(ctx, c.peer, k)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%s %s: %s", k.method, c.peer, cause(err))
+	}
+	return resp, nil
+}
+
+// Do sends req and returns the answer. A Request.Timeout that expires
+// gives a Response with TimedOut set and Status 408; a cancelled ctx gives
+// ctx's error at once. The first Do of a client that has no membership
+// list yet also looks the cluster's members up (see InitFailover) and
+// reports the outcome in Response.FailoverInit; a failed lookup is tried
+// again by a later Do only after 30 s.
+func (c *Client) Do(ctx context.Context, req *backend.Request) (*backend.Response, error) {
+	if req == nil {
+		return nil, errors.New("nil request")
+	}
+	rctx := ctx
+	if req.Timeout > 0 {
+		var cancel context.CancelFunc
+		rctx, cancel = context.WithTimeout(ctx, req.Timeout)
+		defer cancel()
+	}
+	resp, err := c.dispatch(rctx, req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if req.Timeout > 0 && rctx.Err() != nil {
+			return &backend.Response{Status: http.StatusRequestTimeout, TimedOut: true}, nil
+		}
+		return nil, err
+	}
+	if req.Endpoint != backend.AdminMachines && c.lookupDue() {
+		if c.lookup(ctx, req.Timeout) == nil {
+			resp.FailoverInit = 1
+		} else {
+			resp.FailoverInit = -1
+		}
+	}
+	return resp, nil
+}
+
+// dispatch routes req to its endpoint.
+func (c *Client) dispatch(ctx context.Context, req *backend.Request) (*backend.Response, error) {
+	switch req.Endpoint {
+	case backend.Keys:
+		key := req.Key
+		if !strings.HasPrefix(key, "/") && key != "" {
+			key = "/" + key
+		}
+		return c.doClient(ctx, newCall(req, "/v2/keys"+key), req.Idempotent)
+	case backend.Version:
+		return c.doClient(ctx, newCall(req, "/version"), req.Idempotent)
+	case backend.StatsLeader:
+		return c.doClient(ctx, newCall(req, "/v2/stats/leader"), req.Idempotent)
+	case backend.StatsSelf:
+		return c.doClient(ctx, newCall(req, "/v2/stats/self"), req.Idempotent)
+	case backend.StatsStore:
+		return c.doClient(ctx, newCall(req, "/v2/stats/store"), req.Idempotent)
+	case backend.AdminConfig:
+		return c.doPeer(ctx, newCall(req, "/v2/admin/config"))
+	case backend.AdminMachines:
+		return c.adminMachines(ctx, req)
+	}
+	return nil, fmt.Errorf("unknown endpoint %d", req.Endpoint)
+}

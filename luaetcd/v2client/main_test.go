@@ -1,0 +1,93 @@
+package v2client
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/luaetcd/go-luaetcd/internal/embedetcd"
+	"github.com/luaetcd/go-luaetcd/luaetcd/backend"
+)
+
+// etcd is the real etcd (3.5, v2 API enabled) every test in this package
+// talks to; started once in TestMain.
+var etcd *embedetcd.Server
+
+func TestMain(m *testing.M) {
+	s, err := embedetcd.Start(embedetcd.Config{})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	etcd = s
+	code := m.Run()
+	s.Close()
+	os.Exit(code)
+}
+
+// newClient returns a Client on the real etcd with the lazy membership
+// lookup already done (so tests count only their own requests), unless
+// the test wants it.
+func newClient(t *testing.T, cfg Config) *Client {
+	t.Helper()
+	if cfg.Host == "" {
+		cfg.Host = etcd.ClientURL
+	}
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.lookupOK = true
+	return c
+}
+
+func do(t *testing.T, c *Client, req *backend.Request) *backend.Response {
+	t.Helper()
+	resp, err := c.Do(context.Background(), req)
+	if err != nil {
+		t.Fatalf("%s %q: %v", req.Method, req.Key, err)
+	}
+	return resp
+}
+
+type node struct {
+	Key           string  `json:"key"`
+	Value         *string `json:"value"`
+	Dir           bool    `json:"dir"`
+	TTL           int64   `json:"ttl"`
+	ModifiedIndex uint64  `json:"modifiedIndex"`
+	Nodes         []node  `json:"nodes"`
+}
+
+type keysBody struct {
+	Action    string `json:"action"`
+	Node      node   `json:"node"`
+	PrevNode  *node  `json:"prevNode"`
+	ErrorCode int    `json:"errorCode"`
+	Message   string `json:"message"`
+}
+
+func decode(t *testing.T, resp *backend.Response) keysBody {
+	t.Helper()
+	var b keysBody
+	if err := json.Unmarshal(resp.Body, &b); err != nil {
+		t.Fatalf("status %d body %q: %v", resp.Status, resp.Body, err)
+	}
+	return b
+}
+
+func set(key, value string) *backend.Request {
+	return &backend.Request{
+		Method: http.MethodPut, Endpoint: backend.Keys, Key: key,
+		Form:    []backend.Param{{Name: "value", Value: value}, {Name: "ttl", Value: ""}},
+		Timeout: 10 * time.Second, Idempotent: true,
+	}
+}
+
+func get(key string) *backend.Request {
+	return &backend.Request{Method: http.MethodGet, Endpoint: backend.Keys, Key: key, Timeout: 10 * time.Second, Idempotent: true}
+}

@@ -1,0 +1,309 @@
+package v2client
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/luaetcd/go-luaetcd/luaetcd/backend"
+)
+
+// machine is one member in the shape of the etcd 0.4 admin API
+// (GET peer /v2/admin/machines).
+type machine struct {
+	Name      string `json:"name"`
+	State     string `json:"state"` // "leader" or "follower"
+	ClientURL string `json:"clientURL"`
+	PeerURL   string `json:"peerURL"`
+}
+
+// member is one entry of GET /v2/members (etcd 2.x/3.x).
+type member struct {
+	ID         string   `json:"id"`
+	Name       string   `json:"name"`
+	PeerURLs   []string `json:"peerURLs"`
+	ClientURLs []string `json:"clientURLs"`
+}
+
+// machinesCall is the peer request for /v2/admin/machines[/name]; the name
+// is one escaped path segment.
+func machinesCall(req *backend.Request) *call {
+	k := newCall(req, "/v2/admin/machines")
+	if req.Key != "" {
+		k.path += "/" + req.Key
+		k.rawPath += "/" + url.PathEscape(req.Key)
+	}
+	return k
+}
+
+// adminMachines answers AdminMachines: the etcd 0.4 peer API when it
+// exists, else /v2/members translated to the 0.4 shape (GET) or the member
+// removed by id (DELETE with a name).
+func (c *Client) adminMachines(ctx context.Context, req *backend.Request) (*backend.Response, error) {
+	k := machinesCall(req)
+	var peerResp *backend.Response
+	if c.peer != nil {
+		resp, err := c.send(ctx, c.peer, k)
+		switch {
+		case err == nil && resp.Status != http.StatusNotFound:
+			return resp, nil // an etcd 0.4 peer answered
+		case err == nil:
+			peerResp = resp
+		case ctx.Err() != nil:
+			return nil, err
+		default:
+			var ae *answerError
+			if errors.As(err, &ae) {
+				return nil, fmt.Errorf("%s %s: %s", k.method, c.peer, cause(err))
+			}
+			// Connection failure to the peer: try the modern API.
+		}
+	}
+	switch {
+	case k.method == http.MethodGet:
+		return c.membersAsMachines(ctx, req.Key)
+	case k.method == http.MethodDelete && req.Key != "":
+		return c.removeMember(ctx, req.Key)
+	case peerResp != nil:
+		return peerResp, nil
+	}
+	// No peer answer and nothing to translate: let the client URL answer
+	// (a modern etcd says 404 or 405).
+	m := newCall(req, "/v2/members")
+	return c.doClient(ctx, m, req.Idempotent)
+}
+
+// fetchMembers reads GET /v2/members. A non-200 answer is returned as the
+// Response with nil members.
+func (c *Client) fetchMembers(ctx context.Context) ([]member, *backend.Response, error) {
+	resp, err := c.doClient(ctx, &call{method: http.MethodGet, path: "/v2/members", rawPath: "/v2/members"}, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	if resp.Status != http.StatusOK {
+		return nil, resp, nil
+	}
+	var body struct {
+		Members []member `json:"members"`
+	}
+	if err := json.Unmarshal(resp.Body, &body); err != nil {
+		return nil, nil, fmt.Errorf("bad /v2/members answer: %v", err)
+	}
+	return body.Members, resp, nil
+}
+
+// leaderID asks for the leader's member id: /v2/stats/self's
+// leaderInfo.leader, else /v2/members/leader. "" when neither says.
+func (c *Client) leaderID(ctx context.Context) string {
+	resp, err := c.doClient(ctx, &call{method: http.MethodGet, path: "/v2/stats/self", rawPath: "/v2/stats/self"}, true)
+	if err == nil && resp.Status == http.StatusOK {
+		var s struct {
+			LeaderInfo struct {
+				Leader string `json:"leader"`
+			} `json:"leaderInfo"`
+		}
+		if json.Unmarshal(resp.Body, &s) == nil && s.LeaderInfo.Leader != "" {
+			return s.LeaderInfo.Leader
+		}
+	}
+	if ctx.Err() != nil {
+		return ""
+	}
+	resp, err = c.doClient(ctx, &call{method: http.MethodGet, path: "/v2/members/leader", rawPath: "/v2/members/leader"}, true)
+	if err == nil && resp.Status == http.StatusOK {
+		var m member
+		if json.Unmarshal(resp.Body, &m) == nil {
+			return m.ID
+		}
+	}
+	return ""
+}
+
+// membersAsMachines answers GET adminMachines([name]) from /v2/members.
+func (c *Client) membersAsMachines(ctx context.Context, name string) (*backend.Response, error) {
+	members, resp, err := c.fetchMembers(ctx)
+	if err != nil || members == nil && resp.Status != http.StatusOK {
+		return resp, err
+	}
+	leader := c.leaderID(ctx)
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	machines := make([]machine, 0, len(members))
+	for _, m := range members {
+		mc := machine{Name: m.Name, State: "follower"}
+		if m.ID != "" && m.ID == leader {
+			mc.State = "leader"
+		}
+		if len(m.ClientURLs) > 0 {
+			mc.ClientURL = m.ClientURLs[0]
+		}
+		if len(m.PeerURLs) > 0 {
+			mc.PeerURL = m.PeerURLs[0]
+		}
+		machines = append(machines, mc)
+	}
+	var v any = machines
+	status := http.StatusOK
+	if name != "" {
+		v = notFound(name)
+		status = http.StatusNotFound
+		for _, mc := range machines {
+			if mc.Name == name {
+				v, status = mc, http.StatusOK
+				break
+			}
+		}
+	}
+	return synthesized(resp, status, v), nil
+}
+
+// notFound is the etcd-like error body for an unknown machine name.
+func notFound(name string) map[string]any {
+	return map[string]any{
+		"errorCode": 100,
+		"message":   "Key not found",
+		"cause":     "/_etcd/machines/" + name,
+		"index":     0,
+	}
+}
+
+// synthesized builds a JSON Response answering for the server whose
+// answer from was translated.
+func synthesized(from *backend.Response, status int, v any) *backend.Response {
+	body, _ := json.Marshal(v)
+	h := http.Header{"Content-Type": {"application/json"}}
+	if from != nil {
+		for _, k := range []string{"X-Etcd-Cluster-Id", "Date"} {
+			if vs := from.Header.Values(k); len(vs) > 0 {
+				h[k] = vs
+			}
+		}
+	}
+	return &backend.Response{Status: status, Header: h, Body: body}
+}
+
+// removeMember answers DELETE adminMachines(name) on a modern cluster:
+// DELETE /v2/members/<id> of the member with that name.
+func (c *Client) removeMember(ctx context.Context, name string) (*backend.Response, error) {
+	members, resp, err := c.fetchMembers(ctx)
+	if err != nil || members == nil && resp.Status != http.StatusOK {
+		return resp, err
+	}
+	for _, m := range members {
+		if m.Name == name && m.ID != "" {
+			k := &call{method: http.MethodDelete, path: "/v2/members/" + m.ID, rawPath: "/v2/members/" + url.PathEscape(m.ID)}
+			return c.doClient(ctx, k, false)
+		}
+	}
+	return synthesized(resp, http.StatusNotFound, notFound(name)), nil
+}
+
+// lookupDue claims the next lazy membership lookup when one is due: none
+// succeeded yet, none is running, and the last one started at least
+// lookupRetryInterval ago (or there was none).
+func (c *Client) lookupDue() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.lookupOK || c.lookingUp {
+		return false
+	}
+	if c.lookedUp && c.now().Sub(c.lookupAt) < lookupRetryInterval {
+		return false
+	}
+	c.claimLookup()
+	return true
+}
+
+// claimLookup marks a lookup as started; c.mu is held.
+func (c *Client) claimLookup() {
+	c.lookingUp, c.lookedUp, c.lookupAt = true, true, c.now()
+}
+
+// InitFailover looks the cluster's members up (AdminMachines: the etcd
+// 0.4 peer API, else /v2/members) and rebuilds the endpoints on them: the
+// leader's client URL becomes the current endpoint and the followers'
+// client URLs the retry list. It returns nil when a list was had.
+func (c *Client) InitFailover(ctx context.Context) error {
+	c.mu.Lock()
+	c.claimLookup()
+	c.mu.Unlock()
+	return c.lookup(ctx, 0)
+}
+
+// lookup runs a claimed membership lookup, bounded by timeout when > 0.
+func (c *Client) lookup(ctx context.Context, timeout time.Duration) (err error) {
+	ok := false
+	defer func() {
+		c.mu.Lock()
+		c.lookingUp = false
+		if ok {
+			c.lookupOK = true
+		}
+		c.mu.Unlock()
+	}()
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
+	resp, err := c.adminMachines(ctx, &backend.Request{Method: http.MethodGet, Endpoint: backend.AdminMachines, Idempotent: true})
+	if err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("membership lookup: %v", ctx.Err())
+		}
+		return fmt.Errorf("membership lookup: %v", err)
+	}
+	if resp.Status != http.StatusOK {
+		return fmt.Errorf("membership lookup: status %d", resp.Status)
+	}
+	var machines []machine
+	if err := json.Unmarshal(resp.Body, &machines); err != nil {
+		return fmt.Errorf("membership lookup: bad machine list: %v", err)
+	}
+	eps := c.machineEndpoints(machines)
+	if len(eps) == 0 {
+		return errors.New("membership lookup: no client urls in the member list")
+	}
+	c.mu.Lock()
+	c.eps, c.cur = eps, 0
+	c.mu.Unlock()
+	ok = true
+	return nil
+}
+
+// machineEndpoints turns a machine list into endpoints: the leader first,
+// then the followers in list order. URLs that do not parse are skipped; a
+// URL already known keeps its credentials.
+func (c *Client) machineEndpoints(machines []machine) []*endpoint {
+	old, _ := c.snapshot()
+	var leaders, followers []*endpoint
+	for _, m := range machines {
+		if m.ClientURL == "" {
+			continue
+		}
+		ep, err := c.parseEndpoint("member", m.ClientURL)
+		if err != nil {
+			continue
+		}
+		for _, o := range old {
+			if o.String() == ep.String() {
+				ep = o
+				break
+			}
+		}
+		if containsEndpoint(leaders, ep) || containsEndpoint(followers, ep) {
+			continue
+		}
+		if m.State == "leader" {
+			leaders = append(leaders, ep)
+		} else {
+			followers = append(followers, ep)
+		}
+	}
+	return append(leaders, followers...)
+}
