@@ -1,0 +1,100 @@
+// Command luaetcd runs lua-etcd scripts: a Lua 5.1 command line (the
+// "lua" program) on gopher-lua, whose scripts find the etcd module of
+// lua-etcd 0.12 (require('etcd.luasocket')) and the compat modules it
+// needs (util, cjson, path). Scripts written for lua-etcd run unchanged;
+// the connection defaults below let a script that calls Etcd.new() with no
+// host reach today's cluster without edits.
+//
+// # Usage
+//
+//	luaetcd [options] [script [args]]
+//
+// Options are handled in order, like lua5.1's:
+//
+//	-e stat   execute the string stat (also attached: -eprint(1))
+//	-l name   require(name)
+//	-i        enter interactive mode after running the script
+//	-v        show version information (on stderr)
+//	--        stop handling options; the next argument is the script
+//	-         run stdin as the script and stop handling options
+//
+// With no script, no -e and no -v, luaetcd prompts when stdin is a
+// terminal and otherwise runs stdin as a script.
+//
+// The script gets its arguments as "..." and in the global table arg:
+// arg[0] is the script name, arg[1]... its arguments, and arg[-1] down to
+// arg[-n] the options and the program name. arg is not set while -e and -l
+// run, nor when there is no script.
+//
+// Long options set the defaults of every client the script builds with
+// Etcd.new(); what the script passes to Etcd.new() explicitly wins. They
+// come before the script, as --name value or --name=value:
+//
+//	--endpoints URL[,URL...]  client URLs: the first is the host, the
+//	                          others the initial failover list
+//	                          ("host:port" means http://host:port)
+//	--peer URL                peer URL, used by the admin methods
+//	--prefix P                key prefix
+//	--timeout SECONDS         request timeout; 0 means none
+//	--embed                   start a real etcd (3.5, v2 API) inside the
+//	                          process on free loopback ports, point the
+//	                          endpoints and peer at it, run, then stop it
+//	--data-dir DIR            with --embed: keep its data in DIR instead
+//	                          of a temporary directory removed afterwards
+//	--verbose                 say on stderr where the embedded etcd is
+//	--help                    print the usage on stdout
+//
+// TLS and authentication options (--cacert, --cert, --key, --user) are
+// planned and not accepted yet.
+//
+// # Interactive mode
+//
+// The prompt is "> " (the global _PROMPT), and ">> " (_PROMPT2) while a
+// statement is incomplete. A line "=expr" prints the value of expr; values
+// a statement returns are printed. Errors are printed and the prompt comes
+// back. End of input (Ctrl-D) leaves.
+//
+// # Environment
+//
+//	LUA_INIT            run before anything else: "@file" runs the file,
+//	                    anything else is Lua code
+//	LUA_PATH            package.path for require; ";;" stands for the
+//	                    default path
+//	LUAETCD_ENDPOINTS   as --endpoints
+//	ETCDCTL_ENDPOINTS   as --endpoints, when LUAETCD_ENDPOINTS is unset
+//	LUAETCD_PEER        as --peer
+//	LUAETCD_PREFIX      as --prefix
+//	LUAETCD_TIMEOUT     as --timeout
+//
+// Options win over the environment.
+//
+// # Errors and signals
+//
+// An error is printed on stderr as "luaetcd: message" followed by the
+// stack traceback, and luaetcd exits with status 1; so does a syntax
+// error. os.exit(n) exits with status n after closing the Lua state and
+// stopping the embedded etcd. SIGINT (Ctrl-C) or SIGTERM stops the script,
+// even one waiting on etcd, and luaetcd exits with status 130; a second
+// signal kills it at once.
+//
+// # Exit status
+//
+//	0     success
+//	1     a Lua error, a bad command line, or the embedded etcd failed
+//	n     the script called os.exit(n)
+//	130   interrupted by SIGINT or SIGTERM
+//
+// # Examples
+//
+// Run a script against a cluster:
+//
+//	luaetcd --endpoints http://10.0.0.1:2379,http://10.0.0.2:2379 job.lua
+//
+// Try a script without any etcd installed:
+//
+//	luaetcd --embed -e "local c = require('etcd.luasocket').new(); print(c:set('/x', 1).status)"
+//
+// Load a library, then explore:
+//
+//	luaetcd -l etcd.luasocket -i
+package main
