@@ -70,7 +70,7 @@ func TestEncode(t *testing.T) {
 	th, _ := L.NewThread()
 	tests := []struct {
 		name string
-		lua  string    // Lua expression giving the value, or
+		lua  string     // Lua expression giving the value, or
 		val  lua.LValue // the value itself
 		want string
 		err  error  // wanted error, or
