@@ -108,9 +108,9 @@ func run(cfg config) int {
 		s.endpoints = []string{srv.ClientURL}
 		s.peer = &srv.PeerURL
 		if s.verbose {
-			dir := s.dataDir
-			if dir == "" {
-				dir = "temporary"
+			dir := srv.Etcd.Config().Dir
+			if s.dataDir == "" {
+				dir += ", removed at exit"
 			}
 			fmt.Fprintf(cfg.Stderr, "%s: embedded etcd at %s (peer %s, data %s)\n",
 				progName, srv.ClientURL, srv.PeerURL, dir)
@@ -408,6 +408,9 @@ func (r *runner) report(err error, prefix string) (code int, done bool) {
 		return exitOK, false
 	}
 	if msg, ok := errorText(err); ok {
+		// gopher-lua words some errors raised from Go with a leading
+		// space (" module x not found"); lua has none.
+		msg = strings.TrimPrefix(msg, " ")
 		if prefix != "" {
 			msg = prefix + ": " + msg
 		}

@@ -1,0 +1,3 @@
+#!/usr/bin/env luaetcd
+print("shebang ok")
+error("line three")
