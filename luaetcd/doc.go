@@ -1,0 +1,98 @@
+// Package luaetcd gives gopher-lua scripts the etcd client API of lua-etcd
+// 0.12 (the Lua client for the etcd v2 HTTP API), backed by a Go HTTP
+// client, so that scripts written for lua-etcd run unchanged against
+// today's etcd.
+//
+// # Go side
+//
+// Preload registers the Lua modules in a state; NewState builds a state
+// ready for lua-etcd scripts; Pool shares states between goroutines:
+//
+//	L := luaetcd.NewState(ctx, luaetcd.WithEndpoints("http://127.0.0.1:2379"))
+//	defer L.Close()
+//	err := L.DoString(`
+//	    local etcd = require('etcd.luasocket').new()
+//	    local res, err = etcd:set('/hello', { who = 'world' })
+//	`)
+//
+// Every call honours the state's context (L.SetContext / NewState's ctx):
+// cancelling it ends a blocked wait at once.
+//
+// # Lua side
+//
+//	local Etcd = require('etcd.luasocket')   -- or require('etcd').new(nil, opts)
+//	local cli, err = Etcd.new(opts)
+//
+// opts (all optional; checked in this order, first failure returned as
+// nil, err):
+//
+//	timeout     seconds per request, unsigned integer, 0 = none (default 60)
+//	host        client URL (default http://127.0.0.1:4001, or the host's WithEndpoints)
+//	peer        peer URL for the admin API (default http://127.0.0.1:7001)
+//	prefix      key prefix, normalized like keys; '' and '/' mean none
+//	ttl         default ttl of writes; -1 = none (default)
+//	serializer  'json' (default: values are JSON, as lua-etcd) or 'raw' (plain strings)
+//	endpoints   list of client URLs: host first (unless host is given), then failover
+//	user, password            etcd basic auth
+//	cacert, cert, key         PEM files for https:// endpoints and client certificates
+//
+// Every method returns the response entity, or nil and an error string;
+// none raises on bad arguments:
+//
+//	cli:get(key [, consistent])                 GET, decodes node.value
+//	cli:set(key, val [, ttl])                   PUT value=<json(val)>&ttl=
+//	cli:setnx(key, val [, ttl])                 as set, only if the key does not exist
+//	cli:setx(key, val [, ttl [, modifiedIndex]]) as set, only if it exists (and has that index)
+//	cli:delete(key [, val [, modifiedIndex]])   DELETE, guarded by value and/or index
+//	cli:wait(key [, modifiedIndex [, timeout]]) long poll for the next change
+//	cli:readdir(key [, recursive [, consistent]]) list a directory (values stay raw)
+//	cli:mkdir(key [, ttl]), cli:mkdirnx(key [, ttl])
+//	cli:rmdir(key [, recursive])
+//	cli:waitdir(key [, modifiedIndex [, timeout]]) long poll below a directory
+//	cli:push(key, val [, ttl])                  POST: an in-order key below key
+//	cli:setTTL(key [, ttl])                     change the TTL, keeping the value
+//	cli:version(), cli:statsLeader(), cli:statsSelf(), cli:statsStore()
+//	cli:adminConfig(), cli:setAdminConfig(cfg)  etcd 0.4 only; the server's answer as is
+//	cli:adminMachines([name]), cli:removeAdminMachines([name])
+//	cli:initFailoverURIs()                      true, or false and the reason
+//
+// The entity is a table:
+//
+//	{ status = 200,
+//	  header = { ["content-type"] = "application/json", ["x-etcd-index"] = "7", ... },
+//	  body   = { action = "get", node = { key = "/a", value = <decoded>, modifiedIndex = 7, ... } } }
+//
+// header names are lower case (repeats joined with ", "); body is the
+// decoded JSON when the answer is JSON, else the raw text; a request that
+// timed out is just { status = 408 }. Only get, wait and waitdir decode
+// node.value; writes, prevNode and listings keep the stored JSON text.
+// readdir of a key (not a directory) answers status 404 with
+// body.node.dir = false. A transport failure is nil, "get /a: ... connection
+// refused".
+//
+// Argument errors, exactly as lua-etcd words them: "key must be string",
+// "ttl must be integer", "modifiedIndex must be unsigned integer",
+// "timeout must be unsigned integer" (checked before the index),
+// "waitIndex must be unsigned integer", "recursive must be boolean",
+// "consistent must be boolean", "name must be string", "cfg must be
+// table", "opts.<field> must be uint", "key should not be a slash" (a
+// write to the root), and `encoding error: "<cjson message>"` for values
+// JSON cannot hold (functions, NaN, inf, sparse arrays, cycles).
+//
+// Keys are normalized like paths ("//a/./b/../c/" is "/a/c"; ".." stops
+// at the prefix) and every path segment is escaped, so any UTF-8 key
+// round-trips. Values are JSON with lua-cjson's rules ('hi' is stored as
+// "hi", numbers with 14 significant digits, "/" as "\/"); forms are
+// properly encoded.
+//
+// # Where this differs from lua-etcd on purpose
+//
+// Keys and form values are escaped (the original corrupted & + = ; # % ?
+// and spaces); consistent reads also send quorum=true; wait on a delete or
+// expiry returns the entity with node.value nil; a trailing slash in host
+// or peer is accepted; setAdminConfig of a non-table is nil, "cfg must be
+// table"; connections are kept alive and reused, across clients too; the
+// cluster membership is looked up at most once per client per 30 s (the
+// original retried on every call), and on etcd 2.x/3.x adminMachines
+// answers from /v2/members in the 0.4 shape, so failover works there.
+package luaetcd

@@ -1,0 +1,92 @@
+package luaetcd
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+
+	"github.com/luaetcd/go-luaetcd/luaetcd/backend"
+	"github.com/luaetcd/go-luaetcd/luaetcd/luajson"
+	lua "github.com/yuin/gopher-lua"
+)
+
+// newEntity turns a backend response into lua-etcd's response entity:
+//
+//	{ status = 200, header = { ["content-type"] = "...", ... }, body = ... }
+//
+// header names are lower case and a repeated header is joined with ", ".
+// body is the decoded JSON when the content type says JSON and the body is
+// not blank, else the raw text. A timed-out request is just {status = 408}.
+func newEntity(L *lua.LState, res *backend.Response) *lua.LTable {
+	ent := L.CreateTable(0, 4)
+	ent.RawSetString("status", lua.LNumber(res.Status))
+	if res.FailoverInit != 0 {
+		ent.RawSetString("initFailoverURIs", lua.LBool(res.FailoverInit > 0))
+	}
+	if res.TimedOut {
+		return ent
+	}
+	ent.RawSetString("header", newHeader(L, res.Header))
+	ent.RawSetString("body", newBody(L, res.Header.Get("Content-Type"), res.Body))
+	return ent
+}
+
+func newHeader(L *lua.LState, h http.Header) *lua.LTable {
+	t := L.CreateTable(0, len(h))
+	for name, vals := range h {
+		var v string
+		if len(vals) == 1 {
+			v = vals[0]
+		} else {
+			v = strings.Join(vals, ", ")
+		}
+		t.RawSetString(lowerHeaderName(name), lua.LString(v))
+	}
+	return t
+}
+
+// lowerHeaderName lower-cases a header name, without allocating for the
+// names etcd sends on every response.
+func lowerHeaderName(name string) string {
+	switch name {
+	case "Content-Type":
+		return "content-type"
+	case "Content-Length":
+		return "content-length"
+	case "Date":
+		return "date"
+	case "X-Etcd-Index":
+		return "x-etcd-index"
+	case "X-Etcd-Cluster-Id":
+		return "x-etcd-cluster-id"
+	case "X-Raft-Index":
+		return "x-raft-index"
+	case "X-Raft-Term":
+		return "x-raft-term"
+	}
+	return strings.ToLower(name)
+}
+
+func newBody(L *lua.LState, contentType string, body []byte) lua.LValue {
+	if strings.HasPrefix(contentType, "application/json") && len(bytes.TrimSpace(body)) > 0 {
+		if v, err := luajson.Decode(L, body); err == nil {
+			return v
+		}
+	}
+	return lua.LString(body)
+}
+
+// nodeOf returns entity.body.node when it is a table.
+func nodeOf(ent *lua.LTable) *lua.LTable {
+	body, ok := ent.RawGetString("body").(*lua.LTable)
+	if !ok {
+		return nil
+	}
+	node, _ := body.RawGetString("node").(*lua.LTable)
+	return node
+}
+
+// isDir reports whether a node table has dir = true.
+func isDir(node *lua.LTable) bool {
+	return node.RawGetString("dir") == lua.LTrue
+}

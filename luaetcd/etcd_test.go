@@ -1,0 +1,199 @@
+package luaetcd_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/luaetcd/go-luaetcd/internal/embedetcd"
+	"github.com/luaetcd/go-luaetcd/luaetcd"
+	lua "github.com/yuin/gopher-lua"
+)
+
+// The tests run Lua scripts from testdata/etcd against a real etcd 3.5
+// (embedded, v2 API on), started once for the whole test binary. Requests
+// pass through a recording reverse proxy so scripts can assert on the
+// exact request lua-etcd would have sent, and then on etcd's real answer.
+
+var etcdServer *embedetcd.Server
+
+func TestMain(m *testing.M) {
+	s, err := embedetcd.Start(embedetcd.Config{})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	etcdServer = s
+	code := m.Run()
+	s.Close()
+	os.Exit(code)
+}
+
+// recordedRequest is one request as it reached the proxy.
+type recordedRequest struct {
+	Method, Path, RawPath, Query, ContentType, Body string
+}
+
+// recordingProxy forwards to a real etcd and remembers what it saw. The
+// client's own membership lookups (/v2/members and the /v2/stats/self that
+// follows it) are counted but not offered as "the last request", so that a
+// script can check the request its own call made.
+type recordingProxy struct {
+	*httptest.Server
+	mu       sync.Mutex
+	n        int
+	reqs     []recordedRequest
+	inLookup bool
+}
+
+func newRecordingProxy(target string) *recordingProxy {
+	u, _ := url.Parse(target)
+	rp := &recordingProxy{}
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	rp.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		rp.mu.Lock()
+		rp.n++
+		switch {
+		case strings.HasPrefix(r.URL.Path, "/v2/members"):
+			rp.inLookup = true
+		case rp.inLookup && r.URL.Path == "/v2/stats/self":
+			rp.inLookup = false
+		default:
+			rp.inLookup = false
+			rp.reqs = append(rp.reqs, recordedRequest{
+				Method: r.Method, Path: r.URL.Path, RawPath: r.URL.EscapedPath(), Query: r.URL.RawQuery,
+				ContentType: r.Header.Get("Content-Type"), Body: string(body),
+			})
+		}
+		rp.mu.Unlock()
+		proxy.ServeHTTP(w, r)
+	}))
+	return rp
+}
+
+func (rp *recordingProxy) count() int {
+	rp.mu.Lock()
+	defer rp.mu.Unlock()
+	return rp.n
+}
+
+func (rp *recordingProxy) last() (recordedRequest, bool) {
+	rp.mu.Lock()
+	defer rp.mu.Unlock()
+	if len(rp.reqs) == 0 {
+		return recordedRequest{}, false
+	}
+	return rp.reqs[len(rp.reqs)-1], true
+}
+
+// rawPut writes a key straight to etcd, bypassing the client: "another
+// tool" writing data, or a writer racing a wait.
+func rawPut(key, value string) error {
+	req, _ := http.NewRequest("PUT", etcdServer.ClientURL+"/v2/keys"+key, strings.NewReader(url.Values{"value": {value}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	res.Body.Close()
+	if res.StatusCode >= 300 {
+		return fmt.Errorf("raw put %s: status %d", key, res.StatusCode)
+	}
+	return nil
+}
+
+// newTestState builds a state the way hosts do and adds the test helpers
+// the scripts use:
+//
+//	HOST, DIRECT, PEER    the proxy URL, etcd's own client URL, its peer URL
+//	PREFIX                a key prefix unique to the script
+//	last_request()        the last request the proxy saw, as a table
+//	request_count()       how many requests the proxy has seen
+//	raw_put(key, value)   write a raw string straight to etcd
+//	raw_put_later(key, value, ms)  the same from another goroutine, later
+//	sleep(seconds)
+func newTestState(t *testing.T, ctx context.Context, prefix string, opts ...luaetcd.Option) *lua.LState {
+	recorder := newRecordingProxy(etcdServer.ClientURL)
+	t.Cleanup(recorder.Close)
+	L := luaetcd.NewState(ctx, opts...)
+	L.SetGlobal("HOST", lua.LString(recorder.URL))
+	L.SetGlobal("DIRECT", lua.LString(etcdServer.ClientURL))
+	L.SetGlobal("PEER", lua.LString(etcdServer.PeerURL))
+	L.SetGlobal("PREFIX", lua.LString(prefix))
+	L.SetGlobal("last_request", L.NewFunction(func(L *lua.LState) int {
+		r, ok := recorder.last()
+		if !ok {
+			return 0
+		}
+		t := L.NewTable()
+		t.RawSetString("method", lua.LString(r.Method))
+		t.RawSetString("path", lua.LString(r.Path))
+		t.RawSetString("rawpath", lua.LString(r.RawPath))
+		t.RawSetString("query", lua.LString(r.Query))
+		t.RawSetString("content_type", lua.LString(r.ContentType))
+		t.RawSetString("body", lua.LString(r.Body))
+		L.Push(t)
+		return 1
+	}))
+	L.SetGlobal("request_count", L.NewFunction(func(L *lua.LState) int {
+		L.Push(lua.LNumber(recorder.count()))
+		return 1
+	}))
+	L.SetGlobal("raw_put", L.NewFunction(func(L *lua.LState) int {
+		if err := rawPut(L.CheckString(1), L.CheckString(2)); err != nil {
+			L.RaiseError("%s", err)
+		}
+		return 0
+	}))
+	L.SetGlobal("raw_put_later", L.NewFunction(func(L *lua.LState) int {
+		key, value, ms := L.CheckString(1), L.CheckString(2), L.CheckInt(3)
+		go func() {
+			time.Sleep(time.Duration(ms) * time.Millisecond)
+			if err := rawPut(key, value); err != nil {
+				t.Errorf("raw_put_later: %v", err)
+			}
+		}()
+		return 0
+	}))
+	L.SetGlobal("sleep", L.NewFunction(func(L *lua.LState) int {
+		time.Sleep(time.Duration(float64(L.CheckNumber(1)) * float64(time.Second)))
+		return 0
+	}))
+	return L
+}
+
+// TestScripts runs every testdata/etcd/*.lua. A script passes when it
+// runs to the end; it fails by raising an error (helpers in
+// testdata/etcd/lib/check.lua).
+func TestScripts(t *testing.T) {
+	files, err := filepath.Glob("../testdata/etcd/*.lua")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no scripts: %v", err)
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".lua")
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			L := newTestState(t, context.Background(), "/test/"+name)
+			defer L.Close()
+			pkg := L.GetGlobal("package").(*lua.LTable)
+			pkg.RawSetString("path", lua.LString("../testdata/etcd/lib/?.lua"))
+			if err := L.DoFile(f); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}

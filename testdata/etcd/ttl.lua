@@ -1,0 +1,43 @@
+-- TTLs: expiry on the real server and setTTL.
+local check = require('check')
+local cli = check.client()
+
+check.status(cli:set('/short', 'v', 1), nil, 201)
+check.eq(cli:get('/short').body.node.ttl, 1)
+sleep(2.5)
+check.status(cli:get('/short'), nil, 404, 'expired')
+
+-- setTTL on a key: GET, then a guarded PUT re-sending the raw value
+local ent = check.status(cli:set('/k', { a = 'b&c' }), nil, 201)
+local idx = ent.body.node.modifiedIndex
+ent = check.status(cli:setTTL('/k', 100), nil, 200, 'setTTL')
+local r = last_request()
+check.eq(r.method, 'PUT')
+check.eq(r.query, 'prevExist=true&prevIndex=' .. idx .. '&prevValue=%7B%22a%22%3A%22b%26c%22%7D')
+check.eq(r.body, 'ttl=100&value=%7B%22a%22%3A%22b%26c%22%7D')
+check.eq(ent.body.node.ttl, 100)
+ent = cli:get('/k')
+check.eq(ent.body.node.value.a, 'b&c', 'value unchanged')
+check.ok(ent.body.node.ttl <= 100 and ent.body.node.ttl > 90, 'ttl set')
+-- a negative ttl (or the default -1) removes it
+check.status(cli:setTTL('/k', -1), nil, 200)
+check.eq(cli:get('/k').body.node.ttl, nil, 'ttl removed')
+check.status(cli:setTTL('/k'), nil, 200)
+check.eq(last_request().body:sub(1, 4), 'ttl=', 'ttl first')
+
+-- setTTL on a directory
+check.status(cli:mkdir('/dir'), nil, 201)
+ent = check.status(cli:setTTL('/dir', 50), nil, 200, 'setTTL dir')
+r = last_request()
+check.eq(r.query, 'prevExist=true')
+check.eq(r.body, 'ttl=50&dir=true')
+check.eq(cli:get('/dir').body.node.ttl ~= nil, true)
+
+-- a missing key: the GET's answer is returned as is
+ent = check.status(cli:setTTL('/missing', 5), nil, 404)
+check.eq(last_request().method, 'GET')
+
+-- expiry of a directory
+check.status(cli:mkdir('/tmpdir', 1), nil, 201)
+sleep(2.5)
+check.status(cli:readdir('/tmpdir'), nil, 404, 'dir expired')
