@@ -1,9 +1,15 @@
-// Package compat provides the modules lua-etcd scripts commonly require
-// alongside it: util, cjson, cjson.safe and path. (Being written: see issue 3.)
 package compat
 
 import lua "github.com/yuin/gopher-lua"
 
-// Preload adds util, util.typeof, cjson, cjson.safe and path to L's
-// package.preload.
-func Preload(L *lua.LState) {}
+// Preload adds util, util.typeof, util.string, util.table, cjson,
+// cjson.safe and path to L's package.preload.
+func Preload(L *lua.LState) {
+	L.PreloadModule("util", loadUtil)
+	L.PreloadModule("util.typeof", loadTypeof)
+	L.PreloadModule("util.string", loadUtilString)
+	L.PreloadModule("util.table", loadUtilTable)
+	L.PreloadModule("cjson", loadCjson)
+	L.PreloadModule("cjson.safe", loadCjsonSafe)
+	L.PreloadModule("path", loadPath)
+}
