@@ -270,10 +270,26 @@ func (c *Client) lookup(ctx context.Context, timeout time.Duration) (err error) 
 		return errors.New("membership lookup: no client urls in the member list")
 	}
 	c.mu.Lock()
-	c.eps, c.cur = eps, 0
+	c.eps, c.cur = keepCurrent(c.eps[c.cur], eps), 0
 	c.mu.Unlock()
 	ok = true
 	return nil
+}
+
+// keepCurrent puts the endpoint in use first and the members after it.
+// The v2 API answers on every member (followers forward writes to the
+// leader), so there is no reason to leave an endpoint that works; and the
+// URL a script was given (a proxy, a tunnel, a load balancer) may be the
+// only one it can reach, while members advertise their own addresses.
+func keepCurrent(cur *endpoint, members []*endpoint) []*endpoint {
+	eps := make([]*endpoint, 0, len(members)+1)
+	eps = append(eps, cur)
+	for _, ep := range members {
+		if ep.String() != cur.String() {
+			eps = append(eps, ep)
+		}
+	}
+	return eps
 }
 
 // machineEndpoints turns a machine list into endpoints: the leader first,
