@@ -22,7 +22,7 @@ var cliCases = []cliCase{
 	{name: "script args", args: []string{td + "args.lua", "a", "b c"},
 		stdout: "-1\t@BIN@\n0\t" + td + "args.lua\n1\ta\n2\tb c\nn\t2\ta\tb c\n"},
 	{name: "options in arg", args: []string{"-e", "x=1", "-v", td + "args.lua", "-e", "p"},
-		stdout: "-4\t@BIN@\n-3\t-e\n-2\tx=1\n-1\t-v\n0\t" + td + "args.lua\n1\t-e\n2\tp\nn\t2\t-e\tp\n",
+		stdout:    "-4\t@BIN@\n-3\t-e\n-2\tx=1\n-1\t-v\n0\t" + td + "args.lua\n1\t-e\n2\tp\nn\t2\t-e\tp\n",
 		stderrHas: []string{"luaetcd "}},
 	{name: "long options in arg", args: []string{"--timeout=5", "--prefix", "/p", td + "args.lua"},
 		stdout: "-4\t@BIN@\n-3\t--timeout=5\n-2\t--prefix\n-1\t/p\n0\t" + td + "args.lua\nn\t0\n"},
