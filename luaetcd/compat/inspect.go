@@ -131,9 +131,15 @@ func indentWidth(L *lua.LState) int {
 	case lua.LNumber:
 		n = float64(x)
 	case lua.LString:
-		f, err := strconv.ParseFloat(strings.TrimSpace(string(x)), 64)
+		// Lua converts numeric strings (decimal or hex) for arithmetic.
+		text := strings.TrimSpace(string(x))
+		f, err := strconv.ParseFloat(text, 64)
 		if err != nil {
-			L.ArgError(2, "number expected, got string")
+			i, ierr := strconv.ParseInt(text, 0, 64)
+			if ierr != nil || !strings.HasPrefix(strings.TrimLeft(strings.ToLower(text), "+-"), "0x") {
+				L.ArgError(2, "number expected, got string")
+			}
+			f = float64(i)
 		}
 		n = f
 	default:

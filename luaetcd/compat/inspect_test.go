@@ -3,6 +3,7 @@ package compat
 import (
 	"math"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	lua "github.com/yuin/gopher-lua"
@@ -119,5 +120,13 @@ func TestInspectIndentErrors(t *testing.T) {
 	}
 	if res := eval(t, L, "return require('util').inspect({1}, -3)"); res[0].String() != "{ \n1\n}" {
 		t.Errorf("negative indent: %q", res[0])
+	}
+	if res := eval(t, L, "return require('util').inspect({1}, ' 0x2 ')"); res[0].String() != "{ \n  1\n}" {
+		t.Errorf("hex string indent: %q", res[0])
+	}
+	for _, code := range []string{"return require('util').inspect({}, 'wide')", "return require('util').inspect({}, 1/0)"} {
+		if msg := evalErr(t, L, code); !strings.Contains(msg, "bad argument #2") {
+			t.Errorf("%s: %q", code, msg)
+		}
 	}
 }
