@@ -227,7 +227,8 @@ func (c *Client) claimLookup() {
 // InitFailover looks the cluster's members up (AdminMachines: the etcd
 // 0.4 peer API, else /v2/members) and rebuilds the endpoints on them: the
 // leader's client URL becomes the current endpoint and the followers'
-// client URLs the retry list. It returns nil when a list was had.
+// client URLs the retry list, followed by the endpoint in use before when
+// no member advertises it. It returns nil when a list was had.
 func (c *Client) InitFailover(ctx context.Context) error {
 	c.mu.Lock()
 	c.claimLookup()
@@ -270,26 +271,23 @@ func (c *Client) lookup(ctx context.Context, timeout time.Duration) (err error) 
 		return errors.New("membership lookup: no client urls in the member list")
 	}
 	c.mu.Lock()
-	c.eps, c.cur = keepCurrent(c.eps[c.cur], eps), 0
+	c.eps, c.cur = withLastResort(eps, c.eps[c.cur]), 0
 	c.mu.Unlock()
 	ok = true
 	return nil
 }
 
-// keepCurrent puts the endpoint in use first and the members after it.
-// The v2 API answers on every member (followers forward writes to the
-// leader), so there is no reason to leave an endpoint that works; and the
-// URL a script was given (a proxy, a tunnel, a load balancer) may be the
-// only one it can reach, while members advertise their own addresses.
-func keepCurrent(cur *endpoint, members []*endpoint) []*endpoint {
-	eps := make([]*endpoint, 0, len(members)+1)
-	eps = append(eps, cur)
-	for _, ep := range members {
-		if ep.String() != cur.String() {
-			eps = append(eps, ep)
-		}
+// withLastResort appends the endpoint that was in use to the members'
+// endpoints when they do not hold it already. The leader stays the
+// current endpoint, as in lua-etcd; but the URL a script was given (a
+// proxy, a tunnel, a load balancer) may be the only one it can reach while
+// members advertise addresses it cannot, so that URL stays on the retry
+// list, last.
+func withLastResort(members []*endpoint, cur *endpoint) []*endpoint {
+	if containsEndpoint(members, cur) {
+		return members
 	}
-	return eps
+	return append(members, cur)
 }
 
 // machineEndpoints turns a machine list into endpoints: the leader first,
