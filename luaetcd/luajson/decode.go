@@ -102,8 +102,10 @@ type decoder struct {
 var decoderPool = sync.Pool{New: func() any { return new(decoder) }}
 
 func (d *decoder) release() {
-	clear(d.vals[:cap(d.vals)])
-	clear(d.keys[:cap(d.keys)])
+	// Containers clear their part of the stacks when they close, so only
+	// what an error left behind can still hold references.
+	clear(d.vals)
+	clear(d.keys)
 	d.vals, d.keys = d.vals[:0], d.keys[:0]
 	if cap(d.buf) > 64<<10 {
 		d.buf = nil
@@ -397,8 +399,7 @@ func (d *decoder) number() {
 	text := data[start:i]
 	f, err := strconv.ParseFloat(unsafe.String(&text[0], len(text)), 64)
 	if err != nil {
-		var ne *strconv.NumError
-		if !errors.As(err, &ne) || ne.Err != strconv.ErrRange {
+		if ne, ok := err.(*strconv.NumError); !ok || ne.Err != strconv.ErrRange {
 			d.fail(start, "invalid number")
 			return
 		}

@@ -563,3 +563,33 @@ func TestDecodeIntoScriptSeesTables(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A failed Decode must not leave anything behind for the next one, and
+// decoders may run in parallel (each with its own LState).
+func TestDecodeAfterErrorAndInParallel(t *testing.T) {
+	done := make(chan bool)
+	for g := 0; g < 4; g++ {
+		go func() {
+			defer func() { done <- true }()
+			L := lua.NewState()
+			defer L.Close()
+			for i := 0; i < 200; i++ {
+				if _, err := Decode(L, []byte(`{"a":[1,2,{"b":"\u00e9`)); err == nil {
+					t.Error("want an error")
+				}
+				v, err := Decode(L, []byte(`[5,{"k":"v"}]`))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if got := show(v); got != `[5,{"k":"v"}]` {
+					t.Errorf("got %s", got)
+					return
+				}
+			}
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		<-done
+	}
+}
