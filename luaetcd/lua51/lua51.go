@@ -34,6 +34,9 @@
 package lua51
 
 import (
+	"fmt"
+	"math"
+	"os"
 	"strings"
 	"sync"
 
@@ -88,7 +91,12 @@ func Open(L *lua.LState) {
 	L.SetGlobal("pcall", L.NewFunction(r.pcall))
 	L.SetGlobal("xpcall", L.NewFunction(r.xpcall))
 	L.SetGlobal("error", L.NewFunction(baseError))
+	L.SetGlobal("tostring", L.NewFunction(baseToString))
+	L.SetGlobal("print", L.NewFunction(basePrint))
 
+	if m, ok := L.GetGlobal("math").(*lua.LTable); ok {
+		m.RawSetString("huge", lua.LNumber(math.Inf(1))) // gopher-lua: MaxFloat64
+	}
 	if co, ok := L.GetGlobal("coroutine").(*lua.LTable); ok {
 		r.patchCoroutine(L, co)
 	}
@@ -296,6 +304,9 @@ func (r *runner) xpcall(L *lua.LState) int {
 func baseError(L *lua.LState) int {
 	obj := L.Get(1)
 	level := L.OptInt(2, 1)
+	if n, ok := obj.(lua.LNumber); ok && level > 0 {
+		obj = lua.LString(FormatNumber(float64(n))) // lua_isstring is true
+	}
 	if s, ok := obj.(lua.LString); ok && level > 0 {
 		if dbg, ok := L.GetStack(level); ok {
 			if _, err := L.GetInfo("S", dbg, lua.LNil); err == nil && dbg.What != "G" {
@@ -398,4 +409,67 @@ func (r *runner) patchCoroutine(L *lua.LState, co *lua.LTable) {
 		}
 		return 1
 	}))
+}
+
+// FormatNumber formats n as Lua 5.1 does (LUA_NUMBER_FMT "%.14g", with C's
+// spelling of infinities and NaN), where gopher-lua prints integers in full
+// and other numbers with Go's shortest representation.
+func FormatNumber(n float64) string {
+	switch {
+	case math.IsInf(n, 1):
+		return "inf"
+	case math.IsInf(n, -1):
+		return "-inf"
+	case math.IsNaN(n):
+		if math.Signbit(n) {
+			return "-nan"
+		}
+		return "nan"
+	}
+	return fmt.Sprintf("%.14g", n)
+}
+
+// tostringValue is tostring(v) as in Lua 5.1: __tostring first, numbers with
+// FormatNumber, the rest as gopher-lua does.
+func tostringValue(L *lua.LState, v lua.LValue) lua.LValue {
+	if fn := L.GetMetaField(v, "__tostring"); fn != lua.LNil {
+		L.Push(fn)
+		L.Push(v)
+		L.Call(1, 1)
+		return L.Get(-1)
+	}
+	if n, ok := v.(lua.LNumber); ok {
+		return lua.LString(FormatNumber(float64(n)))
+	}
+	return lua.LString(v.String())
+}
+
+func baseToString(L *lua.LState) int {
+	L.CheckAny(1)
+	L.Push(tostringValue(L, L.Get(1)))
+	return 1
+}
+
+// print as in Lua 5.1: it calls the global tostring on every argument.
+func basePrint(L *lua.LState) int {
+	top := L.GetTop()
+	var b strings.Builder
+	tostring := L.GetGlobal("tostring")
+	for i := 1; i <= top; i++ {
+		if i > 1 {
+			b.WriteByte('\t')
+		}
+		L.Push(tostring)
+		L.Push(L.Get(i))
+		L.Call(1, 1)
+		s, ok := L.Get(-1).(lua.LString)
+		if !ok {
+			L.RaiseError("'tostring' must return a string to 'print'")
+		}
+		b.WriteString(string(s))
+		L.Pop(1)
+	}
+	b.WriteByte('\n')
+	os.Stdout.WriteString(b.String())
+	return 0
 }

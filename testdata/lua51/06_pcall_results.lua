@@ -1,0 +1,13 @@
+-- pcall returns all results
+print(pcall(function(...) return ... end, 1, nil, 3, nil))
+print(select('#', pcall(function() return nil, nil end)))
+print(select('#', pcall(function() end)))
+print(pcall(select, '#', 1, 2, 3))
+print(pcall(setmetatable({}, {__call = function(self, a) return "called", a end}), 5))
+print(pcall(nil))
+print(pcall(42))
+print(pcall(pcall, error, "e"))
+print(pcall(pcall, pcall, error, "e"))
+print(pcall(string.upper, "abc"))
+print(pcall(tostring, nil))
+print(pcall(unpack, {1, 2, 3}))

@@ -1,0 +1,18 @@
+-- xpcall handlers
+print(xpcall(function() error'a' end, function(m) return "H:" .. m end))
+print(xpcall(function() return 1, 2, 3 end, print))
+print(xpcall(function(...) return select('#', ...) end, print, 1, 2))
+print(xpcall(function() error'a' end, function(m) error'b' end))
+print(xpcall(function() error'a' end, 42))
+print(xpcall(function() error({}) end, function(m) return type(m) end))
+print(xpcall(function() error() end, function(m) return m == nil end))
+print(xpcall(nil, function(m) return "H:" .. m end))
+print(xpcall(function() error'a' end, function(m) return 1, 2 end))
+print(xpcall(function()
+  return xpcall(function() error("in", 0) end, function(m) return "h1:" .. m end)
+end, function(m) return "h2:" .. m end))
+local function handler(m) return "handled " .. tostring(m) end
+print(xpcall(function() local t = nil; return t.x end, function(m) return "caught" end))
+print(xpcall(function() error(5) end, handler))
+local tb = select(2, xpcall(function() local function inner() error("z") end inner() end, debug.traceback))
+print(type(tb), tb:find("inner", 1, true) ~= nil)

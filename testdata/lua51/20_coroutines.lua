@@ -1,0 +1,27 @@
+local co = coroutine.create(function(a, b)
+  print("start", a, b)
+  local c = coroutine.yield(a + b)
+  print("got", c)
+  local d, e = coroutine.yield(c * 2)
+  return d + e
+end)
+print(coroutine.resume(co, 1, 2))
+print(coroutine.status(co))
+print(coroutine.resume(co, 10))
+print(coroutine.resume(co, 3, 4))
+print(coroutine.status(co))
+print(coroutine.resume(co))
+local gen = coroutine.wrap(function() for i = 1, 3 do coroutine.yield(i) end end)
+print(gen(), gen(), gen())
+local function range(n) return coroutine.wrap(function() for i = 1, n do coroutine.yield(i) end end) end
+local s = 0
+for i in range(10) do s = s + i end
+print(s)
+local errco = coroutine.create(function() error("inside", 0) end)
+print(coroutine.resume(errco))
+print(coroutine.status(errco))
+print(coroutine.running())
+local inner = coroutine.create(function() return coroutine.running() ~= nil end)
+print(coroutine.resume(inner))
+print(pcall(coroutine.wrap(function() error("wrapped", 0) end)))
+print(select('#', coroutine.resume(coroutine.create(function() end))))

@@ -1,0 +1,6 @@
+print("10" + 5, "3" * "4", 10 .. 20, "2" ^ 3, -"3")
+print(1 .. "", 1.5 .. "", "0x10" + 0, " 5 " + 1)
+print("[KD1]", pcall(function() return "abc" + 1 end))
+print(10 == "10", tostring(10) == "10")
+print(#("x" .. 123), ("5" + 0) == 5)
+print(math.max("10", 9), string.rep(1, 3))
