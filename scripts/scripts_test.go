@@ -162,3 +162,19 @@ func TestConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestLock runs the two-contender lock demo: alice holds the lock past its
+// TTL by refreshing it, bob fails while she holds it and gets it after her
+// release, then alice gets it after bob's lock expired.
+func TestLock(t *testing.T) {
+	t.Parallel()
+	golden(t, "lock.out", run(t, "--embed", "lock.lua"))
+}
+
+// TestQueue runs the producer / two workers demo: every job is processed
+// exactly once, stale listings give "already taken" (404) and "changed
+// since listed" (412).
+func TestQueue(t *testing.T) {
+	t.Parallel()
+	golden(t, "queue.out", run(t, "--embed", "queue.lua"))
+}
