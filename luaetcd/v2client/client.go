@@ -462,14 +462,14 @@ func (c *Client) doClient(ctx context.Context, k *call, idempotent bool) (*backe
 		last = err
 		var ae *answerError
 		if errors.As(err, &ae) {
-			return nil, fmt.Errorf("%s %s: %s", k.method, ep, cause(err))
+			return nil, fmt.Errorf("%s: %s", ep, cause(err))
 		}
 		if !idempotent && !neverSent(err) {
-			return nil, fmt.Errorf("%s %s failed and was not resent (it may have reached the server): %s", k.method, ep, cause(err))
+			return nil, fmt.Errorf("%s: %s; not resent: the request may have reached the server", ep, cause(err))
 		}
 	}
 	if len(tried) == 1 {
-		return nil, fmt.Errorf("%s %s: %s", k.method, tried[0], cause(last))
+		return nil, fmt.Errorf("%s: %s", tried[0], cause(last))
 	}
 	return nil, fmt.Errorf("all %d endpoints failed (%s); last error: %s", len(tried), strings.Join(tried, ", "), cause(last))
 }
@@ -484,7 +484,7 @@ func (c *Client) doPeer(ctx context.Context, k *call) (*backend.Response, error)
 		if ctx.Err() != nil {
 			return nil, err
 		}
-		return nil, fmt.Errorf("%s %s: %s", k.method, c.peer, cause(err))
+		return nil, fmt.Errorf("peer %s: %s", c.peer, cause(err))
 	}
 	return resp, nil
 }

@@ -58,7 +58,7 @@ func (c *Client) adminMachines(ctx context.Context, req *backend.Request) (*back
 		default:
 			var ae *answerError
 			if errors.As(err, &ae) {
-				return nil, fmt.Errorf("%s %s: %s", k.method, c.peer, cause(err))
+				return nil, fmt.Errorf("peer %s: %s", c.peer, cause(err))
 			}
 			// Connection failure to the peer: try the modern API.
 		}
