@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -53,6 +54,7 @@ type recordingProxy struct {
 	*httptest.Server
 	mu       sync.Mutex
 	n        int
+	conns    int // TCP connections accepted
 	reqs     []recordedRequest
 	inLookup bool
 }
@@ -61,7 +63,7 @@ func newRecordingProxy(target string) *recordingProxy {
 	u, _ := url.Parse(target)
 	rp := &recordingProxy{}
 	proxy := httputil.NewSingleHostReverseProxy(u)
-	rp.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	rp.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		rp.mu.Lock()
@@ -81,6 +83,14 @@ func newRecordingProxy(target string) *recordingProxy {
 		rp.mu.Unlock()
 		proxy.ServeHTTP(w, r)
 	}))
+	rp.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			rp.mu.Lock()
+			rp.conns++
+			rp.mu.Unlock()
+		}
+	}
+	rp.Start()
 	return rp
 }
 
@@ -122,6 +132,7 @@ func rawPut(key, value string) error {
 //	PREFIX                a key prefix unique to the script
 //	last_request()        the last request the proxy saw, as a table
 //	request_count()       how many requests the proxy has seen
+//	connection_count()    how many TCP connections the proxy has accepted
 //	raw_put(key, value)   write a raw string straight to etcd
 //	raw_put_later(key, value, ms)  the same from another goroutine, later
 //	sleep(seconds)
@@ -150,6 +161,12 @@ func newTestState(t *testing.T, ctx context.Context, prefix string, opts ...luae
 	}))
 	L.SetGlobal("request_count", L.NewFunction(func(L *lua.LState) int {
 		L.Push(lua.LNumber(recorder.count()))
+		return 1
+	}))
+	L.SetGlobal("connection_count", L.NewFunction(func(L *lua.LState) int {
+		recorder.mu.Lock()
+		defer recorder.mu.Unlock()
+		L.Push(lua.LNumber(recorder.conns))
 		return 1
 	}))
 	L.SetGlobal("raw_put", L.NewFunction(func(L *lua.LState) int {
@@ -189,11 +206,15 @@ func TestScripts(t *testing.T) {
 			t.Parallel()
 			L := newTestState(t, context.Background(), "/test/"+name)
 			defer L.Close()
-			pkg := L.GetGlobal("package").(*lua.LTable)
-			pkg.RawSetString("path", lua.LString("../testdata/etcd/lib/?.lua"))
+			pkgPath(L)
 			if err := L.DoFile(f); err != nil {
 				t.Fatal(err)
 			}
 		})
 	}
+}
+
+// pkgPath lets scripts require the helpers in testdata/etcd/lib.
+func pkgPath(L *lua.LState) {
+	L.GetGlobal("package").(*lua.LTable).RawSetString("path", lua.LString("../testdata/etcd/lib/?.lua"))
 }
