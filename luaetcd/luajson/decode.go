@@ -14,8 +14,13 @@ import (
 // Any JSON value may stand at the top level. Objects become new tables with
 // string keys (a repeated key keeps its last value); arrays become tables
 // with indices 1..n; null becomes Null, also inside arrays, so later elements
-// keep their index. Numbers become lua.LNumber (a number too large for a
-// float64 becomes ±Inf, as C's strtod gives). Strings may hold any bytes; the
+// keep their index. An object key stays a string even when it looks like a
+// number ({"1":true} gives t["1"], not t[1]), as in cjson. Numbers become
+// lua.LNumber (a number too large for a float64 becomes ±Inf, as C's strtod
+// gives). Only JSON's number syntax is accepted: the extras cjson passes to
+// strtod (+1, 012, 1., 0x1F, inf, nan) are "invalid number" or "invalid
+// token" errors, since etcd never sends them and NaN could not be encoded
+// back. Strings may hold any bytes; the
 // escapes \" \\ \/ \b \f \n \r \t and \uXXXX are decoded, \uXXXX into UTF-8,
 // with a surrogate pair giving one 4-byte character; a lone surrogate is an
 // error.

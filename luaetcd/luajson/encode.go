@@ -54,6 +54,10 @@ func init() {
 // come out in gopher-lua's iteration order (array part first, then keys in
 // insertion order), so the same table always gives the same text.
 // Metatables are ignored, as cjson reads tables raw.
+//
+// Note that gopher-lua's math.huge is the largest finite float64, not
+// infinity, so it encodes as 1.7976931348623e+308; 1/0 is infinite and is
+// refused with ErrInvalidNumber.
 func Encode(v lua.LValue) ([]byte, error) {
 	b, err := AppendEncode(nil, v)
 	if err != nil {
