@@ -82,7 +82,7 @@ var cliCases = []cliCase{
 	{name: "error object not a string", args: []string{"-e", "error({})"},
 		stderr: "luaetcd: (error object is not a string)\n", code: 1},
 	{name: "error nil prints nothing", args: []string{"-e", "error(nil)"}, code: 1},
-	{name: "error number", args: []string{"-e", "error(42)"}, stderrHas: []string{"luaetcd: 42\nstack traceback:"}, code: 1},
+	{name: "error number", args: []string{"-e", "error(42)"}, stderrHas: []string{"luaetcd: ", "42\nstack traceback:"}, code: 1},
 
 	// os.exit.
 	{name: "os.exit 3", args: []string{"-e", "print('a') os.exit(3) print('b')"}, stdout: "a\n", code: 3},
