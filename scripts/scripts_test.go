@@ -8,6 +8,7 @@
 package scripts_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"flag"
@@ -18,6 +19,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/luaetcd/go-luaetcd/internal/embedetcd"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.out with what the scripts print")
@@ -177,4 +180,70 @@ func TestLock(t *testing.T) {
 func TestQueue(t *testing.T) {
 	t.Parallel()
 	golden(t, "queue.out", run(t, "--embed", "queue.lua"))
+}
+
+// TestWatch runs watch.lua and a writer as two runner processes against one
+// etcd. The watcher is single-threaded Lua, so the changes it reacts to
+// must come from another process while it blocks in wait; --embed would
+// give each process its own etcd, so this test starts one etcd itself (the
+// same embedded etcd 3.5 the runner uses) and passes its URL to both with
+// --endpoints. The order is made deterministic by the watcher's output:
+//
+//  1. set /cfg/feature = "off" (a -e run);
+//  2. start watch.lua with --lag 1100: it reads the key, then makes 1100
+//     writes to another key, so its first wait asks for an index that has
+//     left etcd's 1000-event history: etcd answers errorCode 401 (with
+//     HTTP status 400), and the script must re-read the key and wait from
+//     X-Etcd-Index + 1;
+//  3. once it prints "waiting for changes" after that recovery, sleep
+//     three times its --timeout 1, so its wait times out (408) and is
+//     retried at least once;
+//  4. run the writer, whose changes the watcher prints until the "stop"
+//     value (the writer's last write, after "stop", must not be seen).
+func TestWatch(t *testing.T) {
+	t.Parallel()
+	srv, err := embedetcd.Start(embedetcd.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	ep := []string{"--endpoints", srv.ClientURL, "--peer", srv.PeerURL}
+
+	run(t, append(ep, "-e", "assert(require('etcd.luasocket').new():set('/cfg/feature', 'off').status == 201)")...)
+
+	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
+	defer cancel()
+	watcher := command(ctx, t, append(ep, "watch.lua", "/cfg/feature", "--timeout", "1", "--lag", "1100")...)
+	var stderr bytes.Buffer
+	watcher.Stderr = &stderr
+	pipe, err := watcher.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := watcher.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	lines := bufio.NewScanner(pipe)
+	recovered, wrote := false, false
+	for lines.Scan() {
+		line := lines.Text()
+		out.WriteString(line + "\n")
+		switch {
+		case strings.HasPrefix(line, "event index cleared"):
+			recovered = true
+		case line == "waiting for changes" && recovered && !wrote:
+			wrote = true
+			time.Sleep(3 * time.Second)
+			run(t, append(ep, "testdata/watch_writer.lua")...)
+		}
+	}
+	err = watcher.Wait()
+	if err != nil || stderr.Len() != 0 {
+		t.Fatalf("watch.lua: %v\nstdout:\n%s\nstderr:\n%s", err, out.String(), stderr.String())
+	}
+	if !wrote {
+		t.Errorf("watch.lua never recovered from a cleared event index")
+	}
+	golden(t, "watch.out", out.String())
 }
