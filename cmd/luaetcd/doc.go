@@ -84,6 +84,18 @@
 //	n     the script called os.exit(n)
 //	130   interrupted by SIGINT or SIGTERM
 //
+// # Differences from lua5.1
+//
+// A bad command line gets a one-line reason before the usage text, as in
+// Lua 5.2 and later (lua5.1 prints the usage alone). Syntax errors read
+// "name:line: syntax error near 'token'" (gopher-lua's parser) rather than
+// lua5.1's more specific wording, and tracebacks show Go functions as [G]
+// where lua5.1 shows [C]. The prompt has no line editing or history. A
+// signal during interactive mode ends luaetcd (status 130) instead of
+// returning to the prompt. LUA_INIT runs after the command line has been
+// checked and after --embed has started etcd. LUA_CPATH is ignored: there
+// are no C modules. The -v line names luaetcd and gopher-lua.
+//
 // # Examples
 //
 // Run a script against a cluster:
