@@ -248,3 +248,38 @@ func TestLookupRate(t *testing.T) {
 		t.Errorf("explicit InitFailover: %v, %d lookups", err, hits.Load())
 	}
 }
+
+// Sixteen goroutines on one fresh client make one lazy lookup between them.
+func TestLookupConcurrent(t *testing.T) {
+	var hits atomic.Int32
+	peer := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		time.Sleep(50 * time.Millisecond)
+		http.NotFound(w, r)
+	}))
+	defer peer.Close()
+	c, err := New(Config{Host: etcd.ClientURL, Peer: peer.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var inits atomic.Int32
+	for i := 0; i < 16; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := c.Do(context.Background(), get("/"))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if resp.FailoverInit != 0 {
+				inits.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if hits.Load() != 1 || inits.Load() != 1 {
+		t.Errorf("%d lookups, %d reported", hits.Load(), inits.Load())
+	}
+}

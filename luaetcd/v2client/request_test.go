@@ -325,3 +325,49 @@ func TestVersionAndStats(t *testing.T) {
 		}
 	}
 }
+
+// Request.Timeout covers the body too: a server that sends its header and
+// then stalls the body (a fake, to stall on demand) gives 408.
+func TestTimeoutCoversBody(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(200)
+		w.Write([]byte(`{"action":`))
+		w.(http.Flusher).Flush()
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	c := newClient(t, Config{Host: srv.URL})
+	req := get("/slow")
+	req.Timeout = 200 * time.Millisecond
+	resp, err := c.Do(context.Background(), req)
+	if err != nil || !resp.TimedOut || resp.Status != 408 {
+		t.Errorf("resp %+v err %v", resp, err)
+	}
+}
+
+// A caller's HTTPClient carries every request.
+type countingRT struct {
+	n    atomic.Int32
+	base http.RoundTripper
+}
+
+func (c *countingRT) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.n.Add(1)
+	return c.base.RoundTrip(r)
+}
+
+func TestCustomHTTPClient(t *testing.T) {
+	rt := &countingRT{base: http.DefaultTransport}
+	c := newClient(t, Config{HTTPClient: &http.Client{Transport: rt}})
+	do(t, c, get("/"))
+	do(t, c, &backend.Request{Method: http.MethodGet, Endpoint: backend.Version})
+	if rt.n.Load() != 2 {
+		t.Errorf("custom client saw %d requests", rt.n.Load())
+	}
+}
