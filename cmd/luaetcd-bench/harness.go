@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/luaetcd/go-luaetcd/luaetcd"
+	lua "github.com/yuin/gopher-lua"
 )
 
 // stepper paces one worker. The first more() waits until every worker of
@@ -406,4 +407,22 @@ func loadAvg() string {
 		return "?"
 	}
 	return strings.Fields(string(b))[0]
+}
+
+// stateBytes is the heap of one idle state from luaetcd.NewState (the
+// fixed cost of the Lua path per goroutine), averaged over n states.
+func stateBytes(url string, n int) float64 {
+	states := make([]*lua.LState, 0, n)
+	var m0, m1 runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&m0)
+	for range n {
+		states = append(states, luaetcd.NewState(context.Background(), luaetcd.WithEndpoints(url)))
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&m1)
+	for _, L := range states {
+		L.Close()
+	}
+	return float64(int64(m1.HeapAlloc)-int64(m0.HeapAlloc)) / float64(n)
 }

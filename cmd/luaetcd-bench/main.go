@@ -279,6 +279,7 @@ func run(o options) error {
 	if res.IdleClient, err = idleClientBytes(url, 1000); err != nil {
 		return err
 	}
+	res.State = stateBytes(url, 100)
 	res.Elapsed = time.Since(start)
 	res.Load = load0 + " / " + loadAvg()
 

@@ -15,6 +15,7 @@ type results struct {
 	Rows       []row
 	Startup    []time.Duration
 	IdleClient float64 // bytes per idle client
+	State      float64 // bytes per idle Lua state
 	Elapsed    time.Duration
 	Fsync      bool
 	Rounds     int
@@ -103,6 +104,7 @@ func (res *results) markdown(chart string) string {
 	}
 	fmt.Fprintf(&b, "Idle client (heap growth of building 1000 clients with `Etcd.new()` in one state, per client): %.0f B (%.1f KiB).\n\n",
 		res.IdleClient, res.IdleClient/1024)
+	fmt.Fprintf(&b, "Idle Lua state (`luaetcd.NewState`, the per-goroutine cost of the Lua path; heap growth of 100 states, per state): %.0f KiB.\n\n", res.State/1024)
 	if chart != "" {
 		fmt.Fprintf(&b, "![ops/s against goroutines, set and get](%s)\n", chart)
 	}
