@@ -57,7 +57,8 @@ type Config struct {
 	// config, so many Lua states reuse the same connections.
 	HTTPClient *http.Client
 	// TLS is the TLS configuration for https:// URLs; used only when
-	// HTTPClient is nil.
+	// HTTPClient is nil. Clients given the same *tls.Config share one
+	// connection pool, so build it once, not per client.
 	TLS *tls.Config
 	// User and Password are sent as basic auth to every URL that carries no
 	// user:pass@ of its own. They never appear in errors or in Info.

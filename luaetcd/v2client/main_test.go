@@ -18,20 +18,28 @@ import (
 var etcd *embedetcd.Server
 
 func TestMain(m *testing.M) {
+	t0 := time.Now()
 	s, err := embedetcd.Start(embedetcd.Config{})
+	if d := time.Since(t0); d > 5*time.Second {
+		fmt.Fprintf(os.Stderr, "embedded etcd took %v to start (busy machine?)\n", d)
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 	etcd = s
 	code := m.Run()
+	t0 = time.Now()
 	s.Close()
+	if d := time.Since(t0); d > 5*time.Second {
+		fmt.Fprintf(os.Stderr, "embedded etcd took %v to stop\n", d)
+	}
 	os.Exit(code)
 }
 
-// newClient returns a Client on the real etcd with the lazy membership
-// lookup already done (so tests count only their own requests), unless
-// the test wants it.
+// newClient returns a Client (on the real etcd unless cfg.Host says
+// otherwise) with the lazy membership lookup marked done, so tests count
+// only their own requests. Tests of the lookup call New themselves.
 func newClient(t *testing.T, cfg Config) *Client {
 	t.Helper()
 	if cfg.Host == "" {
