@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -157,7 +159,8 @@ func machineList(ms ...machine) string {
 
 // The etcd 0.4 peer API is a fake: no living etcd serves
 // /v2/admin/machines any more. The leader's client URL becomes the current
-// endpoint and the followers' the retry list, then the URL used before.
+// endpoint and the followers' the retry list, unless the URL in use is no
+// member (a proxy), which then stays current.
 func TestAdminMachines04(t *testing.T) {
 	f1, f2 := deadURL(t), deadURL(t)
 	var hits atomic.Int32
@@ -177,16 +180,27 @@ func TestAdminMachines04(t *testing.T) {
 		}
 	}))
 	defer peer.Close()
-	host := deadURL(t)
-	c, err := New(Config{Host: host, Peer: peer.URL})
+	// The host is a member (a follower, down): rebuilt on the leader.
+	c, err := New(Config{Host: f1, Peer: peer.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := c.InitFailover(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := strings.Join(c.Endpoints(), " "), etcd.ClientURL+" "+f1+" "+f2+" "+host; got != want {
-		t.Errorf("endpoints %q, want %q (etcd %s)", got, want, etcd.ClientURL)
+	if got, want := strings.Join(c.Endpoints(), " "), etcd.ClientURL+" "+f1+" "+f2; got != want {
+		t.Errorf("endpoints %q, want %q", got, want)
+	}
+	// The host is no member (a reverse proxy in front of etcd): it stays
+	// current and the members, leader first, follow.
+	rp := httptest.NewServer(httputil.NewSingleHostReverseProxy(mustParse(t, etcd.ClientURL)))
+	defer rp.Close()
+	c2, _ := New(Config{Host: rp.URL, Peer: peer.URL})
+	if resp := do(t, c2, get("/")); resp.FailoverInit != 1 {
+		t.Errorf("lookup through the proxy: %d", resp.FailoverInit)
+	}
+	if got, want := strings.Join(c2.Endpoints(), " "), rp.URL+" "+etcd.ClientURL+" "+f1+" "+f2; got != want {
+		t.Errorf("endpoints %q, want %q", got, want)
 	}
 	// The 0.4 answer is passed through as is; a name is one escaped segment.
 	resp := do(t, c, &backend.Request{Method: http.MethodGet, Endpoint: backend.AdminMachines, Key: "m 2"})
@@ -282,4 +296,13 @@ func TestLookupConcurrent(t *testing.T) {
 	if hits.Load() != 1 || inits.Load() != 1 {
 		t.Errorf("%d lookups, %d reported", hits.Load(), inits.Load())
 	}
+}
+
+func mustParse(t *testing.T, s string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }

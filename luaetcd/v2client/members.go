@@ -227,8 +227,9 @@ func (c *Client) claimLookup() {
 // InitFailover looks the cluster's members up (AdminMachines: the etcd
 // 0.4 peer API, else /v2/members) and rebuilds the endpoints on them: the
 // leader's client URL becomes the current endpoint and the followers'
-// client URLs the retry list, followed by the endpoint in use before when
-// no member advertises it. It returns nil when a list was had.
+// client URLs the retry list. An endpoint in use that no member advertises
+// (a proxy, a load balancer) stays current, with the members after it. It
+// returns nil when a list was had.
 func (c *Client) InitFailover(ctx context.Context) error {
 	c.mu.Lock()
 	c.claimLookup()
@@ -271,23 +272,22 @@ func (c *Client) lookup(ctx context.Context, timeout time.Duration) (err error) 
 		return errors.New("membership lookup: no client urls in the member list")
 	}
 	c.mu.Lock()
-	c.eps, c.cur = withLastResort(eps, c.eps[c.cur]), 0
+	c.eps, c.cur = rebuild(eps, c.eps[c.cur]), 0
 	c.mu.Unlock()
 	ok = true
 	return nil
 }
 
-// withLastResort appends the endpoint that was in use to the members'
-// endpoints when they do not hold it already. The leader stays the
-// current endpoint, as in lua-etcd; but the URL a script was given (a
-// proxy, a tunnel, a load balancer) may be the only one it can reach while
-// members advertise addresses it cannot, so that URL stays on the retry
-// list, last.
-func withLastResort(members []*endpoint, cur *endpoint) []*endpoint {
+// rebuild orders the endpoints after a lookup. When the endpoint in use
+// is one of the members, the leader becomes current, as in lua-etcd. When
+// it is not (a proxy, a load balancer, a tunnel: a URL the members do not
+// advertise, while the URLs they advertise may be unreachable from here),
+// it stays current and the members, leader first, become the retry list.
+func rebuild(members []*endpoint, cur *endpoint) []*endpoint {
 	if containsEndpoint(members, cur) {
 		return members
 	}
-	return append(members, cur)
+	return append([]*endpoint{cur}, members...)
 }
 
 // machineEndpoints turns a machine list into endpoints: the leader first,
