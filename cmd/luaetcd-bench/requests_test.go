@@ -31,9 +31,9 @@ func TestSameRequests(t *testing.T) {
 	var seen []string
 	proxy := httputil.NewSingleHostReverseProxy(target)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// The Lua client's membership lookup would move it to the
-		// member's own client URL, past this proxy: make it fail, so the
-		// client stays on the URL it was given.
+		// Fail the Lua client's membership lookup, so that whatever the
+		// lookup does with the endpoint list, the client stays on this
+		// proxy and every request it sends is recorded.
 		if strings.HasPrefix(r.URL.Path, "/v2/members") {
 			http.NotFound(w, r)
 			return
