@@ -21,13 +21,14 @@ func (cfg *config) newBackend(s *settings) (backend.Backend, error) {
 		}
 	}
 	return v2client.New(v2client.Config{
-		Host:       s.host,
-		Endpoints:  s.endpoints,
-		Peer:       s.peer,
-		HTTPClient: cfg.httpClient,
-		TLS:        tc,
-		User:       s.user,
-		Password:   s.password,
-		Hook:       hook,
+		Host:        s.host,
+		Endpoints:   s.endpoints,
+		Peer:        s.peer,
+		HTTPClient:  cfg.httpClient,
+		TLS:         tc,
+		User:        s.user,
+		Password:    s.password,
+		Hook:        hook,
+		MaxBodySize: s.maxBody,
 	})
 }

@@ -33,6 +33,7 @@
 //	ttl         default ttl of writes; -1 = none (default)
 //	serializer  'json' (default: values are JSON, as lua-etcd) or 'raw' (plain strings)
 //	endpoints   list of client URLs: host first (unless host is given), then failover
+//	max_body_size  largest response body accepted, in bytes (default 64 MiB)
 //	user, password            etcd basic auth
 //	cacert, cert, key         PEM files for https:// endpoints and client certificates
 //

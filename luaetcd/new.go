@@ -36,6 +36,7 @@ type settings struct {
 	timeout        time.Duration
 	raw            bool
 	tls            tlsFiles
+	maxBody        int64
 }
 
 // newClient checks opts as lua-etcd does, in the contract's order, and
@@ -58,6 +59,7 @@ func (cfg *config) newClient(L *lua.LState, optsv lua.LValue) (*client, error) {
 	}
 	s.prefix = cfg.prefix
 	s.user, s.password = cfg.user, cfg.password
+	s.maxBody = cfg.maxBody
 
 	var opts *lua.LTable
 	switch v := optsv.(type) {
@@ -120,7 +122,7 @@ func (cfg *config) newClient(L *lua.LState, optsv lua.LValue) (*client, error) {
 }
 
 // readExtensions reads the options lua-etcd did not have: serializer,
-// endpoints, user, password and the TLS files.
+// endpoints, max_body_size, user, password and the TLS files.
 func (s *settings) readExtensions(opts *lua.LTable) error {
 	if v := opts.RawGetString("serializer"); v != lua.LNil {
 		switch v {
@@ -151,6 +153,12 @@ func (s *settings) readExtensions(opts *lua.LTable) error {
 		} else {
 			s.host, s.endpoints = urls[0], urls[1:]
 		}
+	}
+	if v := opts.RawGetString("max_body_size"); v != lua.LNil {
+		if !isUint(v) || v == lua.LNumber(0) {
+			return errArg("opts.max_body_size must be a positive integer")
+		}
+		s.maxBody = int64(v.(lua.LNumber))
 	}
 	for _, f := range []struct {
 		name string

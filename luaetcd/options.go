@@ -23,6 +23,7 @@ type config struct {
 	hook       RequestHook
 	user       string
 	password   string
+	maxBody    int64
 }
 
 // RequestInfo describes one HTTP request the client made, for logging and
@@ -76,3 +77,8 @@ func WithRequestHook(h RequestHook) Option { return func(c *config) { c.hook = h
 func WithBasicAuth(user, password string) Option {
 	return func(c *config) { c.user, c.password = user, password }
 }
+
+// WithMaxBodySize caps the size of a response body (default 64 MiB); a
+// larger answer makes the call return nil, err instead of exhausting
+// memory. Scripts can lower or raise it per client with opts.max_body_size.
+func WithMaxBodySize(n int64) Option { return func(c *config) { c.maxBody = n } }

@@ -33,3 +33,13 @@ check.eq(err2, 'encoding error: "raw serializer takes strings and numbers, not t
 -- waits too
 raw_put_later(PREFIX .. '/plain', 'changed', 200)
 check.eq(raw:wait('/plain').body.node.value, 'changed')
+
+-- a response over the size limit fails cleanly
+local small = check.client({ max_body_size = 300 })
+check.status(json:set('/big', string.rep('x', 1000)), nil, 201)
+local v3, err3 = small:get('/big')
+check.eq(v3, nil)
+check.ok(err3:find('^get ' .. PREFIX .. '/big: ') ~= nil, err3)
+check.status(small:get('/num'), nil, 200, 'small answers still fit')
+local bad, berr = require('etcd.luasocket').new({ max_body_size = -1 })
+check.eq(berr, 'opts.max_body_size must be a positive integer')
