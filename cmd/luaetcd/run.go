@@ -13,7 +13,6 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/luaetcd/go-luaetcd/internal/embedetcd"
 	"github.com/luaetcd/go-luaetcd/luaetcd"
 	lua "github.com/yuin/gopher-lua"
 	"github.com/yuin/gopher-lua/parse"
@@ -99,21 +98,21 @@ func run(cfg config) int {
 	s := merge(envSettings, inv.flags)
 
 	if s.embed {
-		srv, err := embedetcd.Start(embedetcd.Config{Dir: s.dataDir})
+		srv, err := startEmbedded(s.dataDir)
 		if err != nil {
 			fmt.Fprintf(cfg.Stderr, "%s: %v\n", progName, err)
 			return exitError
 		}
-		defer srv.Close()
-		s.endpoints = []string{srv.ClientURL}
-		s.peer = &srv.PeerURL
+		defer srv.stop()
+		s.endpoints = []string{srv.clientURL}
+		s.peer = &srv.peerURL
 		if s.verbose {
-			dir := srv.Etcd.Config().Dir
+			dir := srv.dir
 			if s.dataDir == "" {
 				dir += ", removed at exit"
 			}
 			fmt.Fprintf(cfg.Stderr, "%s: embedded etcd at %s (peer %s, data %s)\n",
-				progName, srv.ClientURL, srv.PeerURL, dir)
+				progName, srv.clientURL, srv.peerURL, dir)
 		}
 	}
 
@@ -125,6 +124,12 @@ func run(cfg config) int {
 	defer r.L.Close()
 	r.setupState()
 	return r.main(inv)
+}
+
+// embedded is a running etcd started by --embed.
+type embedded struct {
+	clientURL, peerURL, dir string
+	stop                    func()
 }
 
 // checkFlags rejects combinations of long options that make no sense.
