@@ -63,6 +63,12 @@ func lowerHeaderName(name string) string {
 		return "x-raft-index"
 	case "X-Raft-Term":
 		return "x-raft-term"
+	case "Access-Control-Allow-Headers":
+		return "access-control-allow-headers"
+	case "Access-Control-Allow-Methods":
+		return "access-control-allow-methods"
+	case "Access-Control-Allow-Origin":
+		return "access-control-allow-origin"
 	}
 	return strings.ToLower(name)
 }

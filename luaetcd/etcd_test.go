@@ -30,7 +30,7 @@ import (
 var etcdServer *embedetcd.Server
 
 func TestMain(m *testing.M) {
-	s, err := embedetcd.Start(embedetcd.Config{})
+	s, err := embedetcd.Start(embedetcd.Config{NoFsync: true})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

@@ -202,7 +202,7 @@ func TestQueue(t *testing.T) {
 //     value (the writer's last write, after "stop", must not be seen).
 func TestWatch(t *testing.T) {
 	t.Parallel()
-	srv, err := embedetcd.Start(embedetcd.Config{})
+	srv, err := embedetcd.Start(embedetcd.Config{NoFsync: true})
 	if err != nil {
 		t.Fatal(err)
 	}

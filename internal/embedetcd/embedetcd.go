@@ -29,6 +29,10 @@ type Config struct {
 	Dir string
 	// LogLevel for etcd's own logger ("error" when empty).
 	LogLevel string
+	// NoFsync skips fsync of etcd's write-ahead log. Tests set it: on a
+	// slow disk every write would otherwise wait for the disk, and their
+	// data is thrown away anyway.
+	NoFsync bool
 	// Configure, when set, may change the server configuration just
 	// before it starts (TLS, auth, cluster membership).
 	Configure func(*embed.Config)
@@ -90,6 +94,7 @@ func Start(c Config) (*Server, error) {
 	cfg.ListenPeerUrls = []url.URL{*pu}
 	cfg.AdvertisePeerUrls = []url.URL{*pu}
 	cfg.InitialCluster = cfg.InitialClusterFromName(cfg.Name)
+	cfg.UnsafeNoFsync = c.NoFsync
 	if c.Configure != nil {
 		c.Configure(cfg)
 	}

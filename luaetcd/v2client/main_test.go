@@ -19,7 +19,7 @@ var etcd *embedetcd.Server
 
 func TestMain(m *testing.M) {
 	t0 := time.Now()
-	s, err := embedetcd.Start(embedetcd.Config{})
+	s, err := embedetcd.Start(embedetcd.Config{NoFsync: true})
 	if d := time.Since(t0); d > 5*time.Second {
 		fmt.Fprintf(os.Stderr, "embedded etcd took %v to start (busy machine?)\n", d)
 	}
