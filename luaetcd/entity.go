@@ -40,9 +40,24 @@ func newHeader(L *lua.LState, h http.Header) *lua.LTable {
 		} else {
 			v = strings.Join(vals, ", ")
 		}
-		t.RawSetString(lowerHeaderName(name), lua.LString(v))
+		lv, ok := commonHeaderValues[v]
+		if !ok {
+			lv = lua.LString(v)
+		}
+		t.RawSetString(lowerHeaderName(name), lv)
 	}
 	return t
+}
+
+// commonHeaderValues holds header values etcd sends on every answer,
+// already boxed as Lua values, so building a header table does not
+// allocate for them.
+var commonHeaderValues = map[string]lua.LValue{
+	"application/json":                    lua.LString("application/json"),
+	"*":                                   lua.LString("*"),
+	"accept, content-type, authorization": lua.LString("accept, content-type, authorization"),
+	"POST, GET, OPTIONS, PUT, DELETE":     lua.LString("POST, GET, OPTIONS, PUT, DELETE"),
+	"text/plain; charset=utf-8":           lua.LString("text/plain; charset=utf-8"),
 }
 
 // lowerHeaderName lower-cases a header name, without allocating for the
