@@ -3,6 +3,7 @@ package luaetcd_test
 import (
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -29,14 +30,46 @@ import (
 
 var etcdServer *embedetcd.Server
 
+// target is an etcd the scripts run against.
+type target struct {
+	name, clientURL, peerURL string
+}
+
+// targets: the embedded etcd 3.5, and Debian's etcd-server 3.4 as a
+// separate process when it is installed (.ci/run installs it, and under CI
+// its absence is a failure).
+var targets []target
+
+// debianEtcd is where Debian's etcd-server package puts the server.
+const debianEtcd = "/usr/bin/etcd"
+
 func TestMain(m *testing.M) {
+	flag.Parse()
 	s, err := embedetcd.Start(embedetcd.Config{NoFsync: true})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 	etcdServer = s
+	targets = append(targets, target{"etcd3.5", s.ClientURL, s.PeerURL})
+	var proc *embedetcd.Process
+	if _, err := os.Stat(debianEtcd); err == nil && !testing.Short() {
+		proc, err = embedetcd.StartProcess(debianEtcd)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			s.Close()
+			os.Exit(1)
+		}
+		targets = append(targets, target{"etcd3.4", proc.ClientURL, proc.PeerURL})
+	} else if os.Getenv("CI") != "" {
+		fmt.Fprintf(os.Stderr, "CI: %s (Debian's etcd-server) is missing; .ci/run installs it\n", debianEtcd)
+		s.Close()
+		os.Exit(1)
+	}
 	code := m.Run()
+	if proc != nil {
+		proc.Close()
+	}
 	s.Close()
 	os.Exit(code)
 }
@@ -111,8 +144,8 @@ func (rp *recordingProxy) last() (recordedRequest, bool) {
 
 // rawPut writes a key straight to etcd, bypassing the client: "another
 // tool" writing data, or a writer racing a wait.
-func rawPut(key, value string) error {
-	req, _ := http.NewRequest("PUT", etcdServer.ClientURL+"/v2/keys"+key, strings.NewReader(url.Values{"value": {value}}.Encode()))
+func rawPut(base, key, value string) error {
+	req, _ := http.NewRequest("PUT", base+"/v2/keys"+key, strings.NewReader(url.Values{"value": {value}}.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -137,12 +170,17 @@ func rawPut(key, value string) error {
 //	raw_put_later(key, value, ms)  the same from another goroutine, later
 //	sleep(seconds)
 func newTestState(t *testing.T, ctx context.Context, prefix string, opts ...luaetcd.Option) *lua.LState {
-	recorder := newRecordingProxy(etcdServer.ClientURL)
+	return newTestStateOn(t, targets[0], ctx, prefix, opts...)
+}
+
+// newTestStateOn is newTestState against a given etcd.
+func newTestStateOn(t *testing.T, tg target, ctx context.Context, prefix string, opts ...luaetcd.Option) *lua.LState {
+	recorder := newRecordingProxy(tg.clientURL)
 	t.Cleanup(recorder.Close)
 	L := luaetcd.NewState(ctx, opts...)
 	L.SetGlobal("HOST", lua.LString(recorder.URL))
-	L.SetGlobal("DIRECT", lua.LString(etcdServer.ClientURL))
-	L.SetGlobal("PEER", lua.LString(etcdServer.PeerURL))
+	L.SetGlobal("DIRECT", lua.LString(tg.clientURL))
+	L.SetGlobal("PEER", lua.LString(tg.peerURL))
 	L.SetGlobal("PREFIX", lua.LString(prefix))
 	L.SetGlobal("last_request", L.NewFunction(func(L *lua.LState) int {
 		r, ok := recorder.last()
@@ -170,7 +208,7 @@ func newTestState(t *testing.T, ctx context.Context, prefix string, opts ...luae
 		return 1
 	}))
 	L.SetGlobal("raw_put", L.NewFunction(func(L *lua.LState) int {
-		if err := rawPut(L.CheckString(1), L.CheckString(2)); err != nil {
+		if err := rawPut(tg.clientURL, L.CheckString(1), L.CheckString(2)); err != nil {
 			L.RaiseError("%s", err)
 		}
 		return 0
@@ -179,7 +217,7 @@ func newTestState(t *testing.T, ctx context.Context, prefix string, opts ...luae
 		key, value, ms := L.CheckString(1), L.CheckString(2), L.CheckInt(3)
 		go func() {
 			time.Sleep(time.Duration(ms) * time.Millisecond)
-			if err := rawPut(key, value); err != nil {
+			if err := rawPut(tg.clientURL, key, value); err != nil {
 				t.Errorf("raw_put_later: %v", err)
 			}
 		}()
@@ -200,18 +238,24 @@ func TestScripts(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no scripts: %v", err)
 	}
-	for _, f := range files {
-		name := strings.TrimSuffix(filepath.Base(f), ".lua")
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			L := newTestState(t, context.Background(), "/test/"+name)
-			defer L.Close()
-			pkgPath(L)
-			if err := L.DoFile(f); err != nil {
-				t.Fatal(err)
-			}
-		})
+	for _, tg := range targets {
+		for _, f := range files {
+			name := strings.TrimSuffix(filepath.Base(f), ".lua")
+			runScript(t, tg, name, f)
+		}
 	}
+}
+
+func runScript(t *testing.T, tg target, name, f string) {
+	t.Run(tg.name+"/"+name, func(t *testing.T) {
+		t.Parallel()
+		L := newTestStateOn(t, tg, context.Background(), "/test/"+name)
+		defer L.Close()
+		pkgPath(L)
+		if err := L.DoFile(f); err != nil {
+			t.Fatal(err)
+		}
+	})
 }
 
 // pkgPath lets scripts require the helpers in testdata/etcd/lib.
