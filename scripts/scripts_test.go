@@ -247,3 +247,35 @@ func TestWatch(t *testing.T) {
 	}
 	golden(t, "watch.out", out.String())
 }
+
+// TestDebianEtcd34 runs the scripts, unchanged, against Debian's
+// etcd-server 3.4 (a separate process on free ports) with the runner's
+// --endpoints and --peer, as an operator would against an existing
+// cluster. The output must be the same as on the embedded 3.5 but for the
+// server's version line. .ci/run installs the package; without it the test
+// is skipped, except under CI.
+func TestDebianEtcd34(t *testing.T) {
+	const bin = "/usr/bin/etcd"
+	if _, err := os.Stat(bin); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s (Debian's etcd-server) is missing; .ci/run installs it", bin)
+		}
+		t.Skipf("%s not installed (apt-get install etcd-server)", bin)
+	}
+	p, err := embedetcd.StartProcess(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	for _, name := range []string{"tour", "lock", "queue"} {
+		got := run(t, "--endpoints", p.ClientURL, "--peer", p.PeerURL, name+".lua")
+		want, err := os.ReadFile(filepath.Join("testdata", name+".out"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := strings.Replace(string(want), "etcdserver 3.5.x", "etcdserver 3.4.x", 1)
+		if got != w {
+			t.Errorf("%s on etcd 3.4:\n%s", name, lineDiff(w, got))
+		}
+	}
+}
