@@ -14,6 +14,7 @@ import (
 	"syscall"
 
 	"github.com/luaetcd/go-luaetcd/luaetcd"
+	"github.com/luaetcd/go-luaetcd/luaetcd/lua51"
 	lua "github.com/yuin/gopher-lua"
 	"github.com/yuin/gopher-lua/parse"
 )
@@ -171,7 +172,7 @@ func connOptions(s settings) []luaetcd.Option {
 // package.path follows LUA_PATH from cfg.Env.
 func (r *runner) setupState() {
 	L := r.L
-	L.SetGlobal("print", L.NewFunction(r.print))
+	L.SetGlobal("print", L.NewFunction(lua51.NewPrint(r.cfg.Stdout)))
 	if os, ok := L.GetGlobal("os").(*lua.LTable); ok {
 		os.RawSetString("exit", L.NewFunction(r.osExit))
 	}
@@ -184,20 +185,6 @@ func (r *runner) setupState() {
 		}
 		pkg.RawSetString("path", lua.LString(path))
 	}
-}
-
-func (r *runner) print(L *lua.LState) int {
-	var b bytes.Buffer
-	top := L.GetTop()
-	for i := 1; i <= top; i++ {
-		if i > 1 {
-			b.WriteByte('\t')
-		}
-		b.WriteString(L.ToStringMeta(L.Get(i)).String())
-	}
-	b.WriteByte('\n')
-	r.cfg.Stdout.Write(b.Bytes())
-	return 0
 }
 
 // exitSignal is the error value os.exit raises to unwind the script.

@@ -35,6 +35,7 @@ package lua51
 
 import (
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"strings"
@@ -450,26 +451,34 @@ func baseToString(L *lua.LState) int {
 	return 1
 }
 
-// print as in Lua 5.1: it calls the global tostring on every argument.
-func basePrint(L *lua.LState) int {
-	top := L.GetTop()
-	var b strings.Builder
-	tostring := L.GetGlobal("tostring")
-	for i := 1; i <= top; i++ {
-		if i > 1 {
-			b.WriteByte('\t')
+// basePrint is print as in Lua 5.1, writing to the process's stdout.
+var basePrint = NewPrint(os.Stdout)
+
+// NewPrint returns Lua 5.1's print writing to w: it calls the global
+// tostring on every argument (so numbers print as %.14g and __tostring is
+// honoured), separates them with tabs and ends the line. Hosts that send
+// a script's output elsewhere (the runner, tests) install it as "print".
+func NewPrint(w io.Writer) lua.LGFunction {
+	return func(L *lua.LState) int {
+		top := L.GetTop()
+		var b strings.Builder
+		tostring := L.GetGlobal("tostring")
+		for i := 1; i <= top; i++ {
+			if i > 1 {
+				b.WriteByte('\t')
+			}
+			L.Push(tostring)
+			L.Push(L.Get(i))
+			L.Call(1, 1)
+			s, ok := L.Get(-1).(lua.LString)
+			if !ok {
+				L.RaiseError("'tostring' must return a string to 'print'")
+			}
+			b.WriteString(string(s))
+			L.Pop(1)
 		}
-		L.Push(tostring)
-		L.Push(L.Get(i))
-		L.Call(1, 1)
-		s, ok := L.Get(-1).(lua.LString)
-		if !ok {
-			L.RaiseError("'tostring' must return a string to 'print'")
-		}
-		b.WriteString(string(s))
-		L.Pop(1)
+		b.WriteByte('\n')
+		io.WriteString(w, b.String())
+		return 0
 	}
-	b.WriteByte('\n')
-	os.Stdout.WriteString(b.String())
-	return 0
 }
