@@ -304,7 +304,7 @@ func (c *client) watch(L *lua.LState, what string, recursive bool) (lua.LValue, 
 		query = append(query, backend.Param{Name: "waitIndex", Value: formatUint(idx)})
 	}
 	ent, err := c.send(L, what, &backend.Request{
-		Method: "GET", Endpoint: backend.Keys, Key: key, Query: query, Timeout: timeout, Idempotent: true,
+		Method: "GET", Endpoint: backend.Keys, Key: key, Query: query, Timeout: timeout, Idempotent: true, LongPoll: true,
 	})
 	if err != nil {
 		return nil, err

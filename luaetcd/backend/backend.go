@@ -60,6 +60,10 @@ type Request struct {
 	// delete, compare-and-swap) are resent only when the request surely
 	// never reached a server.
 	Idempotent bool
+	// LongPoll marks a watch (wait, waitdir): a stream the server or a
+	// proxy ends with no event is sent again, from the same index, until
+	// Timeout or the context ends the call, instead of being answered.
+	LongPoll bool
 }
 
 // Response is what a server answered.

@@ -506,7 +506,7 @@ func (c *Client) Do(ctx context.Context, req *backend.Request) (*backend.Respons
 		rctx, cancel = context.WithTimeout(ctx, req.Timeout)
 		defer cancel()
 	}
-	resp, err := c.dispatch(rctx, req)
+	resp, err := c.dispatchPoll(rctx, req) // longpoll.go: re-sends a watch that ended with no event
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
