@@ -1,11 +1,15 @@
 package main
 
 import (
+	"context"
+	"crypto/tls"
 	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/luaetcd/go-luaetcd/luaetcd"
 )
 
 // invocation is the command line, understood the way lua5.1's collectargs
@@ -49,10 +53,17 @@ type settings struct {
 	embed     bool
 	dataDir   string
 	verbose   bool
-	// TLS and authentication go here when they come: cacert, cert, key
-	// (-> luaetcd.WithTLSConfig) and user (-> luaetcd.WithBasicAuth), each
-	// with a longOptions entry and, where etcdctl has one, an environment
-	// variable read in settingsFromEnv.
+	// TLS files (--cacert, --cert, --key; LUAETCD_CACERT...) and the etcd
+	// user (--user NAME[:PASSWORD]; LUAETCD_USER). password comes only
+	// from the environment (LUAETCD_PASSWORD, ETCDCTL_PASSWORD), never
+	// from a flag, so it stays out of the process listing.
+	cacert, cert, key *string
+	user, password    *string
+
+	// Filled in by resolve from the above.
+	tlsConfig      *tls.Config
+	authUser, pass string
+	auth           bool
 }
 
 // longOption is one --name option. Long options are only recognised
@@ -105,8 +116,22 @@ var longOptions = []longOption{
 		s.verbose = true
 		return nil
 	}},
-	// Planned, not yet accepted: --cacert FILE, --cert FILE, --key FILE,
-	// --user NAME[:PASSWORD]. See settings.
+	{"cacert", "FILE", "CA certificate (PEM) that signed the servers'\ncertificates, for https:// endpoints",
+		func(s *settings, v string) error { return setFile(&s.cacert, v) }},
+	{"cert", "FILE", "client certificate (PEM), for servers that\nrequire one; needs --key",
+		func(s *settings, v string) error { return setFile(&s.cert, v) }},
+	{"key", "FILE", "private key (PEM) of --cert",
+		func(s *settings, v string) error { return setFile(&s.key, v) }},
+	{"user", "NAME", "etcd user for basic auth; the password comes from\n" +
+		"LUAETCD_PASSWORD or, on a terminal, a prompt\n" +
+		"(NAME:PASSWORD works too, but shows in ps)",
+		func(s *settings, v string) error {
+			if v == "" {
+				return fmt.Errorf("empty user")
+			}
+			s.user = &v
+			return nil
+		}},
 	{"help", "", "print this help on stdout and exit", nil},
 }
 
@@ -202,8 +227,28 @@ func parseLong(args []string, i int, inv *invocation) (int, error) {
 	return i, nil
 }
 
-// settingsFromEnv reads the LUAETCD_* variables (and ETCDCTL_ENDPOINTS
-// when LUAETCD_ENDPOINTS is unset).
+func setFile(dst **string, v string) error {
+	if v == "" {
+		return fmt.Errorf("empty file name")
+	}
+	*dst = &v
+	return nil
+}
+
+// envVar returns LUAETCD_<name>, or ETCDCTL_<name> when that is unset, and
+// which of them it was. Empty values count as unset.
+func envVar(env func(string) (string, bool), name string) (v, from string, ok bool) {
+	for _, p := range []string{"LUAETCD_", "ETCDCTL_"} {
+		if v, ok := env(p + name); ok && v != "" {
+			return v, p + name, true
+		}
+	}
+	return "", "", false
+}
+
+// settingsFromEnv reads the LUAETCD_* variables (and ETCDCTL_ENDPOINTS,
+// _CACERT, _CERT, _KEY, _USER and _PASSWORD when the LUAETCD_ one is
+// unset).
 func settingsFromEnv(env func(string) (string, bool)) (settings, error) {
 	var s settings
 	v, ok := env("LUAETCD_ENDPOINTS")
@@ -236,6 +281,14 @@ func settingsFromEnv(env func(string) (string, bool)) (settings, error) {
 		}
 		s.timeout = &d
 	}
+	for _, f := range []struct {
+		name string
+		dst  **string
+	}{{"CACERT", &s.cacert}, {"CERT", &s.cert}, {"KEY", &s.key}, {"USER", &s.user}, {"PASSWORD", &s.password}} {
+		if v, _, ok := envVar(env, f.name); ok {
+			*f.dst = &v
+		}
+	}
 	return s, nil
 }
 
@@ -254,8 +307,57 @@ func merge(env, flags settings) settings {
 	if flags.timeout != nil {
 		s.timeout = flags.timeout
 	}
+	for _, f := range []struct{ dst, src **string }{
+		{&s.cacert, &flags.cacert}, {&s.cert, &flags.cert}, {&s.key, &flags.key}, {&s.user, &flags.user},
+	} {
+		if *f.src != nil {
+			*f.dst = *f.src
+		}
+	}
 	s.embed, s.dataDir, s.verbose = flags.embed, flags.dataDir, flags.verbose
 	return s
+}
+
+// resolve loads the TLS files and settles the user and the password:
+// from NAME:PASSWORD, else LUAETCD_PASSWORD (or ETCDCTL_PASSWORD), else,
+// when stdin is a terminal, a prompt on the terminal with echo off. A
+// password never comes from a flag of its own.
+func (s *settings) resolve(ctx context.Context, terminal bool) error {
+	if s.cacert != nil || s.cert != nil || s.key != nil {
+		tc, err := luaetcd.LoadTLSConfig(deref(s.cacert), deref(s.cert), deref(s.key))
+		if err != nil {
+			return fmt.Errorf("TLS: %v", err)
+		}
+		s.tlsConfig = tc
+	}
+	if s.user == nil {
+		return nil
+	}
+	name, pass, hasPass := strings.Cut(*s.user, ":")
+	if name == "" {
+		return fmt.Errorf("user: empty name")
+	}
+	switch {
+	case hasPass:
+	case s.password != nil:
+		pass = *s.password
+	case terminal:
+		var err error
+		if pass, err = readPassword(ctx, "Password for "+name+": "); err != nil {
+			return fmt.Errorf("user %s: reading the password: %v", name, err)
+		}
+	default:
+		return fmt.Errorf("user %s: no password: set LUAETCD_PASSWORD, or run on a terminal to be asked", name)
+	}
+	s.authUser, s.pass, s.auth = name, pass, true
+	return nil
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
 }
 
 // parseEndpoints splits a comma-separated list of URLs. "host:port" gets
@@ -331,7 +433,9 @@ Long options (before the script; --name value or --name=value):
 			head = ""
 		}
 	}
-	b.WriteString("Environment: LUA_INIT, LUA_PATH, LUAETCD_ENDPOINTS (or ETCDCTL_ENDPOINTS),\n" +
-		"LUAETCD_PEER, LUAETCD_PREFIX, LUAETCD_TIMEOUT; options win over the environment.\n")
+	b.WriteString("Environment: LUA_INIT, LUA_PATH, LUAETCD_ENDPOINTS, LUAETCD_PEER, LUAETCD_PREFIX,\n" +
+		"LUAETCD_TIMEOUT, LUAETCD_CACERT, LUAETCD_CERT, LUAETCD_KEY, LUAETCD_USER,\n" +
+		"LUAETCD_PASSWORD (ETCDCTL_ENDPOINTS, _CACERT, _CERT, _KEY, _USER, _PASSWORD\n" +
+		"when the LUAETCD_ one is unset); options win over the environment.\n")
 	return b.String()
 }

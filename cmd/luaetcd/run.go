@@ -97,6 +97,13 @@ func run(cfg config) int {
 		return exitUsage
 	}
 	s := merge(envSettings, inv.flags)
+	if err := s.resolve(cfg.Context, cfg.StdinIsTerminal); err != nil {
+		fmt.Fprintf(cfg.Stderr, "%s: %v\n", progName, err)
+		if cfg.Context.Err() != nil {
+			return exitInterrupted
+		}
+		return exitUsage
+	}
 
 	if s.embed {
 		srv, err := startEmbedded(s.dataDir)
@@ -162,8 +169,12 @@ func connOptions(s settings) []luaetcd.Option {
 	if s.timeout != nil {
 		opts = append(opts, luaetcd.WithTimeout(*s.timeout))
 	}
-	// TLS (luaetcd.WithTLSConfig) and basic auth (luaetcd.WithBasicAuth)
-	// options go here once their flags exist.
+	if s.tlsConfig != nil {
+		opts = append(opts, luaetcd.WithTLSConfig(s.tlsConfig))
+	}
+	if s.auth {
+		opts = append(opts, luaetcd.WithBasicAuth(s.authUser, s.pass))
+	}
 	return opts
 }
 

@@ -1,0 +1,359 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"encoding/pem"
+	"io"
+	"math/big"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/luaetcd/go-luaetcd/internal/embedetcd"
+	"go.etcd.io/etcd/client/pkg/v3/transport"
+	"go.etcd.io/etcd/server/v3/embed"
+)
+
+// The runner's TLS and auth flags against real etcds: one serving https
+// that requires client certificates, one with v2 basic auth on.
+
+const tlsTD = "../../testdata/tls/"
+
+// pki is a throw-away CA, a server certificate for 127.0.0.1 and a client
+// certificate, as PEM files.
+type pki struct {
+	CA, ServerCert, ServerKey, ClientCert, ClientKey string
+}
+
+func newPKI(t *testing.T) *pki {
+	t.Helper()
+	dir := t.TempDir()
+	p := &pki{
+		CA:         filepath.Join(dir, "ca.pem"),
+		ServerCert: filepath.Join(dir, "server.pem"),
+		ServerKey:  filepath.Join(dir, "server-key.pem"),
+		ClientCert: filepath.Join(dir, "client.pem"),
+		ClientKey:  filepath.Join(dir, "client-key.pem"),
+	}
+	ca, caKey := signCert(t, nil, nil, &x509.Certificate{
+		Subject: pkix.Name{CommonName: "luaetcd test CA"}, IsCA: true, BasicConstraintsValid: true,
+		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
+	}, p.CA, "")
+	signCert(t, ca, caKey, &x509.Certificate{
+		Subject: pkix.Name{CommonName: "etcd"}, DNSNames: []string{"localhost"},
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)},
+		KeyUsage:    x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
+	}, p.ServerCert, p.ServerKey)
+	signCert(t, ca, caKey, &x509.Certificate{
+		Subject: pkix.Name{CommonName: "luaetcd-client"}, KeyUsage: x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+	}, p.ClientCert, p.ClientKey)
+	return p
+}
+
+var serialNo struct {
+	sync.Mutex
+	n int64
+}
+
+func signCert(t *testing.T, parent *x509.Certificate, parentKey *ecdsa.PrivateKey, tmpl *x509.Certificate, certFile, keyFile string) (*x509.Certificate, *ecdsa.PrivateKey) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	serialNo.Lock()
+	serialNo.n++
+	tmpl.SerialNumber = big.NewInt(serialNo.n)
+	serialNo.Unlock()
+	tmpl.NotBefore, tmpl.NotAfter = time.Now().Add(-time.Hour), time.Now().Add(24*time.Hour)
+	if parent == nil {
+		parent, parentKey = tmpl, key
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, parentKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
+	if keyFile != "" {
+		kder, _ := x509.MarshalECPrivateKey(key)
+		os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600)
+	}
+	cert, _ := x509.ParseCertificate(der)
+	return cert, key
+}
+
+// startMTLSEtcd starts an etcd whose client URL is https and requires a
+// client certificate signed by p.CA.
+func startMTLSEtcd(t *testing.T, p *pki) *embedetcd.Server {
+	t.Helper()
+	s, err := embedetcd.Start(embedetcd.Config{NoFsync: true, Configure: func(c *embed.Config) {
+		c.ClientTLSInfo = transport.TLSInfo{CertFile: p.ServerCert, KeyFile: p.ServerKey, TrustedCAFile: p.CA, ClientCertAuth: true}
+		c.ListenClientUrls[0].Scheme = "https"
+		c.AdvertiseClientUrls[0].Scheme = "https"
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+const (
+	rootPW   = "root-pw-7c1d"
+	readerPW = "reader-pw-93af"
+)
+
+// startAuthEtcd starts an etcd with v2 auth on: root, reader (reads /ro/*
+// only) and no guest access. /ro/k holds "hello".
+func startAuthEtcd(t *testing.T) *embedetcd.Server {
+	t.Helper()
+	s, err := embedetcd.Start(embedetcd.Config{NoFsync: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	call := func(method, path, user, pw string, body any) {
+		t.Helper()
+		var rd io.Reader
+		ctype := "application/json"
+		switch b := body.(type) {
+		case nil:
+		case string:
+			rd, ctype = strings.NewReader(b), "application/x-www-form-urlencoded"
+		default:
+			data, _ := json.Marshal(b)
+			rd = bytes.NewReader(data)
+		}
+		req, _ := http.NewRequest(method, s.ClientURL+path, rd)
+		req.Header.Set("Content-Type", ctype)
+		if user != "" {
+			req.SetBasicAuth(user, pw)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode >= 300 {
+			t.Fatalf("%s %s: %d %s", method, path, res.StatusCode, data)
+		}
+	}
+	call("PUT", "/v2/auth/users/root", "", "", map[string]any{"user": "root", "password": rootPW})
+	call("PUT", "/v2/auth/roles/reader", "", "", map[string]any{"role": "reader",
+		"permissions": map[string]any{"kv": map[string]any{"read": []string{"/ro/*"}, "write": []string{}}}})
+	call("PUT", "/v2/auth/users/reader", "", "", map[string]any{"user": "reader", "password": readerPW, "roles": []string{"reader"}})
+	call("PUT", "/v2/keys/ro/k", "", "", url.Values{"value": {`"hello"`}}.Encode())
+	call("PUT", "/v2/auth/enable", "", "", nil)
+	call("PUT", "/v2/auth/roles/guest", "root", rootPW, map[string]any{"role": "guest",
+		"revoke": map[string]any{"kv": map[string]any{"read": []string{"/*"}, "write": []string{"/*"}}}})
+	return s
+}
+
+func TestRunnerTLS(t *testing.T) {
+	requireEtcdModule(t)
+	p := newPKI(t)
+	srv := startMTLSEtcd(t, p)
+	ep := srv.ClientURL
+	files := []string{"--cacert", p.CA, "--cert", p.ClientCert, "--key", p.ClientKey}
+	missing := filepath.Join(t.TempDir(), "missing.pem")
+	cases := []struct {
+		name   string
+		args   []string
+		env    []string
+		prefix string // stdout starts with it; then cliCase is not checked
+		cliCase
+	}{
+		{name: "flags", args: append([]string{"--endpoints", ep}, files...),
+			cliCase: cliCase{stdout: "201\n"}},
+		{name: "flags with =", args: []string{"--endpoints=" + ep, "--cacert=" + p.CA, "--cert=" + p.ClientCert, "--key=" + p.ClientKey},
+			cliCase: cliCase{stdout: "201\n"}},
+		{name: "LUAETCD env", env: []string{"LUAETCD_ENDPOINTS=" + ep, "LUAETCD_CACERT=" + p.CA, "LUAETCD_CERT=" + p.ClientCert, "LUAETCD_KEY=" + p.ClientKey},
+			cliCase: cliCase{stdout: "201\n"}},
+		{name: "ETCDCTL env", env: []string{"ETCDCTL_ENDPOINTS=" + ep, "ETCDCTL_CACERT=" + p.CA, "ETCDCTL_CERT=" + p.ClientCert, "ETCDCTL_KEY=" + p.ClientKey},
+			cliCase: cliCase{stdout: "201\n"}},
+		{name: "LUAETCD env wins over ETCDCTL", env: []string{"LUAETCD_ENDPOINTS=" + ep, "LUAETCD_CACERT=" + p.CA, "LUAETCD_CERT=" + p.ClientCert,
+			"LUAETCD_KEY=" + p.ClientKey, "ETCDCTL_CACERT=" + missing, "ETCDCTL_CERT=" + missing, "ETCDCTL_KEY=" + missing},
+			cliCase: cliCase{stdout: "201\n"}},
+		{name: "flags win over env", args: append([]string{"--endpoints", ep}, files...),
+			env:     []string{"LUAETCD_CACERT=" + missing, "LUAETCD_CERT=" + missing, "LUAETCD_KEY=" + missing},
+			cliCase: cliCase{stdout: "201\n"}},
+		{name: "no client cert", args: []string{"--endpoints", ep, "--cacert", p.CA},
+			prefix: "error\tset /tls/k6: " + ep + ": "},
+		{name: "missing cacert", args: []string{"--endpoints", ep, "--cacert", missing},
+			cliCase: cliCase{stderr: "luaetcd: TLS: cacert: open " + missing + ": no such file or directory\n", code: 1}},
+		{name: "cert without key", args: []string{"--endpoints", ep, "--cert", p.ClientCert},
+			cliCase: cliCase{stderr: "luaetcd: TLS: cert: needs key too\n", code: 1}},
+		{name: "empty file name", args: []string{"--cacert="},
+			cliCase: cliCase{stderrHas: []string{"luaetcd: bad argument to '--cacert' (empty file name)\n", usageHead}, code: 1}},
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			// each its own key: every successful set answers 201
+			key := "/tls/k" + strconv.Itoa(i)
+			args := append(append([]string{}, c.args...), tlsTD+"op.lua", "set", key, "v")
+			r := runBinary(t, args, c.env, "")
+			if c.prefix != "" {
+				if !strings.HasPrefix(r.stdout, c.prefix) || r.code != 0 {
+					t.Errorf("got %d %q %q, want stdout starting %q", r.code, r.stdout, r.stderr, c.prefix)
+				}
+				return
+			}
+			c.check(t, r)
+		})
+	}
+	// And the key is there, read back through the environment.
+	r := runBinary(t, []string{tlsTD + "op.lua", "get", "/tls/k0"},
+		[]string{"ETCDCTL_ENDPOINTS=" + ep, "ETCDCTL_CACERT=" + p.CA, "ETCDCTL_CERT=" + p.ClientCert, "ETCDCTL_KEY=" + p.ClientKey}, "")
+	cliCase{stdout: "200\tv\n"}.check(t, r)
+}
+
+func TestRunnerAuth(t *testing.T) {
+	requireEtcdModule(t)
+	srv := startAuthEtcd(t)
+	ep := "LUAETCD_ENDPOINTS=" + srv.ClientURL
+	get := []string{tlsTD + "op.lua", "get", "/ro/k"}
+	set := []string{tlsTD + "op.lua", "set", "/ro/k", "x"}
+	cases := []struct {
+		name string
+		args []string
+		env  []string
+		cliCase
+	}{
+		{name: "user and LUAETCD_PASSWORD", args: append([]string{"--user", "reader"}, get...), env: []string{ep, "LUAETCD_PASSWORD=" + readerPW},
+			cliCase: cliCase{stdout: "200\thello\n"}},
+		{name: "read-only user writes", args: append([]string{"--user", "reader"}, set...), env: []string{ep, "LUAETCD_PASSWORD=" + readerPW},
+			cliCase: cliCase{stdout: "401\t110\n"}},
+		{name: "ETCDCTL_USER and ETCDCTL_PASSWORD", args: set, env: []string{ep, "ETCDCTL_USER=root", "ETCDCTL_PASSWORD=" + rootPW},
+			cliCase: cliCase{stdout: "200\n"}},
+		{name: "LUAETCD_USER name:password", args: get, env: []string{ep, "LUAETCD_USER=reader:" + readerPW},
+			cliCase: cliCase{stdout: "200\tx\n"}},
+		{name: "LUAETCD_PASSWORD wins over ETCDCTL_PASSWORD", args: append([]string{"--user", "reader"}, get...),
+			env:     []string{ep, "LUAETCD_PASSWORD=" + readerPW, "ETCDCTL_PASSWORD=wrong"},
+			cliCase: cliCase{stdout: "200\tx\n"}},
+		{name: "flag user wins over env user", args: append([]string{"--user", "root"}, set...),
+			env:     []string{ep, "LUAETCD_USER=reader", "LUAETCD_PASSWORD=" + rootPW},
+			cliCase: cliCase{stdout: "200\n"}},
+		{name: "user:password flag", args: append([]string{"--user", "reader:" + readerPW}, get...), env: []string{ep},
+			cliCase: cliCase{stdout: "200\tx\n"}},
+		{name: "no credentials", args: get, env: []string{ep},
+			cliCase: cliCase{stdout: "401\t110\n"}},
+		{name: "wrong password", args: append([]string{"--user", "reader"}, get...), env: []string{ep, "LUAETCD_PASSWORD=nope"},
+			cliCase: cliCase{stdout: "401\t110\n"}},
+		{name: "no password off a terminal", args: append([]string{"--user", "reader"}, get...), env: []string{ep},
+			cliCase: cliCase{stderr: "luaetcd: user reader: no password: set LUAETCD_PASSWORD, or run on a terminal to be asked\n", code: 1}},
+		{name: "password alone is not used", args: get, env: []string{ep, "LUAETCD_PASSWORD=" + readerPW},
+			cliCase: cliCase{stdout: "401\t110\n"}},
+		{name: "empty user", args: []string{"--user", "", "-e", "print(1)"},
+			cliCase: cliCase{stderrHas: []string{"bad argument to '--user' (empty user)"}, code: 1}},
+		{name: "empty user name", args: []string{"--user", ":pw", "-e", "print(1)"},
+			cliCase: cliCase{stderr: "luaetcd: user: empty name\n", code: 1}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			c.check(t, runBinary(t, c.args, c.env, ""))
+		})
+	}
+
+	t.Run("password not in errors", func(t *testing.T) {
+		r := runBinary(t, []string{"--user", "reader", "--endpoints", "http://127.0.0.1:1", tlsTD + "op.lua", "get", "/ro/k"},
+			[]string{"LUAETCD_PASSWORD=" + readerPW}, "")
+		if !strings.HasPrefix(r.stdout, "error\tget /ro/k: http://127.0.0.1:1: ") || strings.Contains(r.stdout+r.stderr, readerPW) {
+			t.Errorf("got %q %q", r.stdout, r.stderr)
+		}
+	})
+}
+
+// TestRunnerPasswordNotInCmdline: with --user NAME and the password in the
+// environment, /proc/<pid>/cmdline of the running runner does not hold the
+// password.
+func TestRunnerPasswordNotInCmdline(t *testing.T) {
+	requireEtcdModule(t)
+	srv := startAuthEtcd(t)
+	cmd := exec.Command(binary, "--endpoints", srv.ClientURL, "--user", "reader", tlsTD+"wait.lua", "/ro/k")
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "TMPDIR=" + t.TempDir(), "LUAETCD_PASSWORD=" + readerPW}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	}()
+	ready := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(out).ReadString('\n')
+		ready <- line
+	}()
+	select {
+	case line := <-ready:
+		if line != "ready\n" {
+			cmd.Process.Kill()
+			cmd.Wait()
+			t.Fatalf("runner said %q; stderr: %s", line, stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("runner not ready; stderr: %s", stderr.String())
+	}
+	cmdline, err := os.ReadFile("/proc/" + strconv.Itoa(cmd.Process.Pid) + "/cmdline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := strings.Split(strings.TrimRight(string(cmdline), "\x00"), "\x00")
+	if len(args) < 5 || args[3] != "--user" || args[4] != "reader" {
+		t.Errorf("cmdline %q is not the runner's", args)
+	}
+	if bytes.Contains(cmdline, []byte(readerPW)) {
+		t.Errorf("password in /proc/%d/cmdline: %q", cmd.Process.Pid, args)
+	}
+}
+
+// TestRunnerPasswordPrompt: on a terminal, the runner asks for the
+// password (in-process, with the prompt replaced).
+func TestRunnerPasswordPrompt(t *testing.T) {
+	requireEtcdModule(t)
+	srv := startAuthEtcd(t)
+	var prompts []string
+	saved := readPassword
+	defer func() { readPassword = saved }()
+	readPassword = func(_ context.Context, prompt string) (string, error) {
+		prompts = append(prompts, prompt)
+		return readerPW, nil
+	}
+	env := map[string]string{"LUAETCD_ENDPOINTS": srv.ClientURL}
+	r := runInProcess(context.Background(), []string{"--user", "reader", tlsTD + "op.lua", "get", "/ro/k"}, env, "", true)
+	cliCase{stdout: "200\thello\n"}.check(t, r)
+	if len(prompts) != 1 || prompts[0] != "Password for reader: " {
+		t.Errorf("prompts %q", prompts)
+	}
+	// A password from the environment, or in --user, is not asked for.
+	env["LUAETCD_PASSWORD"] = readerPW
+	r = runInProcess(context.Background(), []string{"--user", "reader", tlsTD + "op.lua", "get", "/ro/k"}, env, "", true)
+	cliCase{stdout: "200\thello\n"}.check(t, r)
+	if len(prompts) != 1 {
+		t.Errorf("asked again: %q", prompts)
+	}
+}
