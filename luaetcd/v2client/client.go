@@ -2,8 +2,9 @@
 //
 // It builds the URLs (each key segment escaped, so every UTF-8 key
 // round-trips), sends form or JSON bodies, applies per-request timeouts,
-// follows 307 redirects to the leader, fails over between client URLs, and
-// answers the etcd 0.4 admin API (adminMachines) from /v2/members on modern
+// follows 307 redirects to the leader, fails over between client URLs
+// (on dial errors and 5xx answers, with bounded retries and backoff; see
+// failover.go for the rules), and answers the etcd 0.4 admin API (adminMachines) from /v2/members on modern
 // clusters. It knows nothing of Lua and never imports etcd's server.
 package v2client
 
@@ -43,8 +44,9 @@ type Config struct {
 	// the URL is used as basic auth for this URL. Empty means DefaultHost.
 	Host string
 	// Endpoints are further client URLs, tried in order when the current
-	// one cannot be reached. A membership lookup replaces Host and
-	// Endpoints with the cluster's leader and followers.
+	// one cannot be reached or answers 500/502/503/504 (see failover.go
+	// for when a request is sent again). A membership lookup replaces Host
+	// and Endpoints with the cluster's leader and followers.
 	Endpoints []string
 	// Peer is the peer URL, where the etcd 0.4 admin API
 	// (/v2/admin/config, /v2/admin/machines) lives. Empty means the admin
@@ -111,6 +113,13 @@ type Client struct {
 	lookupAt  time.Time // when the last lookup started
 	lookedUp  bool      // a lookup was started at least once
 	lookingUp bool      // a lookup is running
+	// failedOver: a request succeeded on another endpoint than the
+	// current one since the last lookup (see lookupDue).
+	failedOver bool
+
+	// sleep pauses between retries (failover.go); nil means a timer.
+	// Tests inject it to observe the backoff without waiting.
+	sleep func(ctx context.Context, d time.Duration) error
 }
 
 var _ backend.Backend = (*Client)(nil)
@@ -423,6 +432,9 @@ func (c *Client) pin(ep *endpoint) {
 	defer c.mu.Unlock()
 	for i, e := range c.eps {
 		if e == ep {
+			if c.cur != i {
+				c.failedOver = true
+			}
 			c.cur = i
 			return
 		}
@@ -438,41 +450,6 @@ func (c *Client) Endpoints() []string {
 		out = append(out, eps[(cur+i)%len(eps)].String())
 	}
 	return out
-}
-
-// doClient sends k to the client endpoints with failover: the current
-// endpoint first, then the others in order. A request that is not
-// idempotent moves on only when the connection was never made.
-func (c *Client) doClient(ctx context.Context, k *call, idempotent bool) (*backend.Response, error) {
-	eps, cur := c.snapshot()
-	var tried []string
-	var last error
-	for i := range eps {
-		ep := eps[(cur+i)%len(eps)]
-		resp, err := c.send(ctx, ep, k)
-		if err == nil {
-			if i > 0 {
-				c.pin(ep)
-			}
-			return resp, nil
-		}
-		if ctx.Err() != nil {
-			return nil, err
-		}
-		tried = append(tried, ep.String())
-		last = err
-		var ae *answerError
-		if errors.As(err, &ae) {
-			return nil, fmt.Errorf("%s: %s", ep, cause(err))
-		}
-		if !idempotent && !neverSent(err) {
-			return nil, fmt.Errorf("%s: %s; not resent: the request may have reached the server", ep, cause(err))
-		}
-	}
-	if len(tried) == 1 {
-		return nil, fmt.Errorf("%s: %s", tried[0], cause(last))
-	}
-	return nil, fmt.Errorf("all %d endpoints failed (%s); last error: %s", len(tried), strings.Join(tried, ", "), cause(last))
 }
 
 // doPeer sends k to the peer URL (no failover).
@@ -495,7 +472,9 @@ func (c *Client) doPeer(ctx context.Context, k *call) (*backend.Response, error)
 // ctx's error at once. The first Do of a client that has no membership
 // list yet also looks the cluster's members up (see InitFailover) and
 // reports the outcome in Response.FailoverInit; a failed lookup is tried
-// again by a later Do only after 30 s.
+// again by a later Do only after 30 s. After a request failed over to
+// another endpoint, a later Do refreshes the membership the same way, at
+// most once per 30 s (see lookupDue and failover.go).
 func (c *Client) Do(ctx context.Context, req *backend.Request) (*backend.Response, error) {
 	if req == nil {
 		return nil, errors.New("nil request")
@@ -516,8 +495,11 @@ func (c *Client) Do(ctx context.Context, req *backend.Request) (*backend.Respons
 		}
 		return nil, err
 	}
-	if req.Endpoint != backend.AdminMachines && c.lookupDue() {
-		if c.lookup(ctx, req.Timeout) == nil {
+	if req.Endpoint == backend.AdminMachines {
+		return resp, nil
+	}
+	if due, refresh := c.lookupDue(); due {
+		if c.lookup(ctx, req.Timeout, refresh) == nil {
 			resp.FailoverInit = 1
 		} else {
 			resp.FailoverInit = -1

@@ -38,8 +38,9 @@ func TestMain(m *testing.M) {
 }
 
 // newClient returns a Client (on the real etcd unless cfg.Host says
-// otherwise) with the lazy membership lookup marked done, so tests count
-// only their own requests. Tests of the lookup call New themselves.
+// otherwise) with the lazy membership lookup marked done just now, so
+// tests count only their own requests (a refresh after a failover is due
+// only 30 s later). Tests of the lookup call New themselves.
 func newClient(t *testing.T, cfg Config) *Client {
 	t.Helper()
 	if cfg.Host == "" {
@@ -49,7 +50,7 @@ func newClient(t *testing.T, cfg Config) *Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.lookupOK = true
+	c.lookupOK, c.lookedUp, c.lookupAt = true, true, c.now()
 	return c
 }
 

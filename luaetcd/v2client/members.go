@@ -204,24 +204,30 @@ func (c *Client) removeMember(ctx context.Context, name string) (*backend.Respon
 }
 
 // lookupDue claims the next lazy membership lookup when one is due: none
-// succeeded yet, none is running, and the last one started at least
-// lookupRetryInterval ago (or there was none).
-func (c *Client) lookupDue() bool {
+// is running, the last one started at least lookupRetryInterval ago (or
+// there was none), and either none succeeded yet or a request failed over
+// to another endpoint since the last one (a refresh: the membership may
+// have changed). So a client looks the members up at most once per 30 s,
+// and a healthy client never again after the first success. refresh
+// reports that a lookup succeeded before.
+func (c *Client) lookupDue() (due, refresh bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.lookupOK || c.lookingUp {
-		return false
+	if c.lookingUp || c.lookupOK && !c.failedOver {
+		return false, false
 	}
 	if c.lookedUp && c.now().Sub(c.lookupAt) < lookupRetryInterval {
-		return false
+		return false, false
 	}
 	c.claimLookup()
-	return true
+	return true, c.lookupOK
 }
 
-// claimLookup marks a lookup as started; c.mu is held.
+// claimLookup marks a lookup as started; c.mu is held. A failover seen
+// before it is answered by it.
 func (c *Client) claimLookup() {
 	c.lookingUp, c.lookedUp, c.lookupAt = true, true, c.now()
+	c.failedOver = false
 }
 
 // InitFailover looks the cluster's members up (AdminMachines: the etcd
@@ -234,11 +240,15 @@ func (c *Client) InitFailover(ctx context.Context) error {
 	c.mu.Lock()
 	c.claimLookup()
 	c.mu.Unlock()
-	return c.lookup(ctx, 0)
+	return c.lookup(ctx, 0, false)
 }
 
 // lookup runs a claimed membership lookup, bounded by timeout when > 0.
-func (c *Client) lookup(ctx context.Context, timeout time.Duration) (err error) {
+// keep says the endpoint in use stays current when it is a member (a
+// refresh after a failover: it has just answered, while the leader the
+// lookup names may be the member that failed); otherwise the leader
+// becomes current, as lua-etcd does.
+func (c *Client) lookup(ctx context.Context, timeout time.Duration, keep bool) (err error) {
 	ok := false
 	defer func() {
 		c.mu.Lock()
@@ -272,7 +282,15 @@ func (c *Client) lookup(ctx context.Context, timeout time.Duration) (err error) 
 		return errors.New("membership lookup: no client urls in the member list")
 	}
 	c.mu.Lock()
-	c.eps, c.cur = rebuild(eps, c.eps[c.cur]), 0
+	cur := c.eps[c.cur]
+	c.eps, c.cur = rebuild(eps, cur), 0
+	if keep {
+		for i, e := range c.eps {
+			if e == cur {
+				c.cur = i
+			}
+		}
+	}
 	c.mu.Unlock()
 	ok = true
 	return nil

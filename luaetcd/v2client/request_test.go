@@ -234,7 +234,8 @@ func TestErrorsAndHook(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "connection refused") || strings.Contains(err.Error(), "s3cret") || !strings.Contains(err.Error(), dead) {
 		t.Errorf("err = %v", err)
 	}
-	if len(infos) != 1 || infos[0].URL != dead+"/v2/keys/x" || infos[0].Status != 0 || infos[0].Err == nil || infos[0].Method != "GET" {
+	// Two passes over the one endpoint: two attempts, both refused.
+	if len(infos) != 2 || infos[1].URL != infos[0].URL || infos[0].URL != dead+"/v2/keys/x" || infos[0].Status != 0 || infos[0].Err == nil || infos[0].Method != "GET" {
 		t.Errorf("infos = %+v", infos)
 	}
 
