@@ -34,8 +34,15 @@
 //	serializer  'json' (default: values are JSON, as lua-etcd) or 'raw' (plain strings)
 //	endpoints   list of client URLs: host first (unless host is given), then failover
 //	max_body_size  largest response body accepted, in bytes (default 64 MiB)
-//	user, password            etcd basic auth
+//	user, password            etcd basic auth (or user:pass@ in a URL, which wins)
 //	cacert, cert, key         PEM files for https:// endpoints and client certificates
+//
+// Credentials never appear in error texts, RequestInfo or tostring(cli).
+// Unusable TLS files are Etcd.new's nil, err ("opts.cacert: open ca.pem:
+// no such file or directory", "opts.cert: needs key too"); any of them
+// replaces the host's WithTLSConfig for that client. Clients given the same
+// files (or LoadTLSConfig's result) share one connection pool; files
+// changed on disk are read again by the next Etcd.new.
 //
 // Every method returns the response entity, or nil and an error string;
 // none raises on bad arguments:

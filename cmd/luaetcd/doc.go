@@ -42,10 +42,38 @@
 //	--data-dir DIR            with --embed: keep its data in DIR instead
 //	                          of a temporary directory removed afterwards
 //	--verbose                 say on stderr where the embedded etcd is
+//	--cacert FILE             CA certificate (PEM) that signed the servers'
+//	                          certificates, for https:// endpoints; without
+//	                          it the system's roots are used
+//	--cert FILE, --key FILE   client certificate and its private key (PEM),
+//	                          for servers that require one (mutual TLS)
+//	--user NAME               etcd v2 basic auth as NAME; see Passwords
 //	--help                    print the usage on stdout
 //
-// TLS and authentication options (--cacert, --cert, --key, --user) are
-// planned and not accepted yet.
+// A script's own opts.cacert, opts.cert, opts.key, opts.user and
+// opts.password win over these, as for the other defaults (a script that
+// names any TLS file gives its whole TLS set-up). Clients built
+// from the same TLS files share one connection pool. Bad TLS files stop
+// luaetcd before the script runs ("luaetcd: TLS: cacert: open ca.pem: no
+// such file or directory", status 1).
+//
+// # Passwords
+//
+// The password of --user NAME is taken, in this order, from:
+//
+//	--user NAME:PASSWORD      accepted, but anyone on the machine can read
+//	                          it in ps or /proc/PID/cmdline: avoid it
+//	LUAETCD_PASSWORD          then ETCDCTL_PASSWORD, as etcdctl reads it
+//	a prompt                  when stdin is a terminal: "Password for NAME: "
+//	                          on /dev/tty, typed without echo
+//
+// With none of these luaetcd stops with "luaetcd: user NAME: no password".
+// A password in the environment is only used with a user (--user,
+// LUAETCD_USER or ETCDCTL_USER), and is readable by the same user and
+// root in /proc/PID/environ; a file only you can read, sourced by the
+// shell that starts luaetcd, keeps it out of the shell's history. The
+// password never appears in luaetcd's messages or the scripts' error
+// texts.
 //
 // # Interactive mode
 //
@@ -65,6 +93,14 @@
 //	LUAETCD_PEER        as --peer
 //	LUAETCD_PREFIX      as --prefix
 //	LUAETCD_TIMEOUT     as --timeout
+//	LUAETCD_CACERT      as --cacert
+//	LUAETCD_CERT        as --cert
+//	LUAETCD_KEY         as --key
+//	LUAETCD_USER        as --user (NAME, or NAME:PASSWORD)
+//	LUAETCD_PASSWORD    the password of the user
+//	ETCDCTL_CACERT, ETCDCTL_CERT, ETCDCTL_KEY, ETCDCTL_USER, ETCDCTL_PASSWORD
+//	                    as etcdctl reads them, each when its LUAETCD_ one
+//	                    is unset or empty
 //
 // Options win over the environment.
 //
@@ -111,6 +147,17 @@
 // Run a script against a cluster:
 //
 //	luaetcd --endpoints http://10.0.0.1:2379,http://10.0.0.2:2379 job.lua
+//
+// Against a cluster with TLS, client certificates and v2 auth, asking for
+// the password:
+//
+//	luaetcd --endpoints https://etcd1:2379 --cacert ca.pem \
+//	    --cert client.pem --key client-key.pem --user ops job.lua
+//
+// The same with etcdctl's variables, the password from a file:
+//
+//	export ETCDCTL_ENDPOINTS=https://etcd1:2379 ETCDCTL_CACERT=ca.pem ETCDCTL_USER=ops
+//	ETCDCTL_PASSWORD=$(cat ~/.etcd-pw) luaetcd job.lua
 //
 // Try a script without any etcd installed:
 //
