@@ -37,7 +37,8 @@
 //	user, password            etcd basic auth (or user:pass@ in a URL, which wins)
 //	cacert, cert, key         PEM files for https:// endpoints and client certificates
 //
-// Credentials never appear in error texts, RequestInfo or tostring(cli).
+// Passwords never appear in error texts; RequestInfo and tostring(cli)
+// hold no credentials at all.
 // Unusable TLS files are Etcd.new's nil, err ("opts.cacert: open ca.pem:
 // no such file or directory", "opts.cert: needs key too"); any of them
 // replaces the host's WithTLSConfig for that client. Clients given the same
