@@ -452,7 +452,13 @@ func baseToString(L *lua.LState) int {
 }
 
 // basePrint is print as in Lua 5.1, writing to the process's stdout.
-var basePrint = NewPrint(os.Stdout)
+var basePrint = NewPrint(stdout{})
+
+// stdout writes to whatever os.Stdout is at the time of the call (tests
+// and examples swap it), not to the file it was when the package loaded.
+type stdout struct{}
+
+func (stdout) Write(p []byte) (int, error) { return os.Stdout.Write(p) }
 
 // NewPrint returns Lua 5.1's print writing to w: it calls the global
 // tostring on every argument (so numbers print as %.14g and __tostring is
