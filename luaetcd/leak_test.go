@@ -7,6 +7,9 @@ import (
 	"math/rand"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"runtime"
 	"strings"
 	"sync"
@@ -248,4 +251,65 @@ func leakWorker(w, n int, host, dead string, hc *http.Client, kinds *[5]atomic.I
 		}
 	}
 	return nil
+}
+
+// A wait through a proxy that ends every stream idle for 200 ms with no
+// body (an idle timeout; etcd itself cannot be made to do this on demand)
+// still returns the real event, for wait and waitdir, from the index the
+// first stream started at.
+func TestWaitThroughIdleDroppingProxy(t *testing.T) {
+	target, _ := url.Parse(etcdServer.ClientURL)
+	var waits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("wait") != "true" {
+			httputil.NewSingleHostReverseProxy(target).ServeHTTP(w, r)
+			return
+		}
+		waits.Add(1)
+		ctx, cancel := context.WithCancel(r.Context())
+		defer cancel()
+		up, _ := http.NewRequestWithContext(ctx, r.Method, etcdServer.ClientURL+r.URL.RequestURI(), nil)
+		resp, err := http.DefaultTransport.RoundTrip(up)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		defer resp.Body.Close()
+		for k, v := range resp.Header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(resp.StatusCode)
+		w.(http.Flusher).Flush()
+		body := make(chan []byte, 1)
+		go func() { b, _ := io.ReadAll(resp.Body); body <- b }()
+		select {
+		case b := <-body:
+			w.Write(b)
+		case <-time.After(200 * time.Millisecond):
+			cancel() // idle: end the stream with no body
+			<-body
+		}
+	}))
+	defer srv.Close()
+
+	L := newTestState(t, context.Background(), "/test/idledrop")
+	defer L.Close()
+	L.SetGlobal("DROPPING", lua.LString(srv.URL))
+	if err := L.DoString(`
+		local cli = assert(require('etcd.luasocket').new({ host = DROPPING, prefix = PREFIX }))
+		assert(cli:set('dir/k', 'old'))
+		raw_put_later(PREFIX .. '/dir/k', '"new"', 700)
+		local ent = assert(cli:wait('dir/k', nil, 5))
+		assert(ent.status == 200, ent.status)
+		assert(ent.body.node.value == 'new', tostring(ent.body.node.value))
+		raw_put_later(PREFIX .. '/dir/k2', '"two"', 700)
+		ent = assert(cli:waitdir('dir', nil, 5))
+		assert(ent.status == 200 and ent.body.node.key == PREFIX .. '/dir/k2', ent.status)
+		assert(ent.body.node.value == 'two')
+	`); err != nil {
+		t.Fatal(err)
+	}
+	if n := waits.Load(); n < 4 {
+		t.Fatalf("only %d watches reached the proxy; the drops were not exercised", n)
+	}
 }
