@@ -148,6 +148,12 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Credentials given only in the host URL are the cluster's: the other
+	// endpoints, the peer and the members a lookup finds get them too, or
+	// a failover would reach a member without them and get 401.
+	if ep.auth && c.user == "" && c.pass == "" {
+		c.user, c.pass = ep.user, ep.pass
+	}
 	c.eps = append(c.eps, ep)
 	for _, s := range cfg.Endpoints {
 		ep, err := c.parseEndpoint("endpoint", s)
