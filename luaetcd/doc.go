@@ -104,4 +104,17 @@
 // cluster membership is looked up at most once per client per 30 s (the
 // original retried on every call), and on etcd 2.x/3.x adminMachines
 // answers from /v2/members in the 0.4 shape, so failover works there.
+//
+// # Failover
+//
+// A client keeps to one endpoint while it works. A refused connection
+// moves any request to the next endpoint; a 5xx answer or a connection
+// broken after the request was sent moves only idempotent requests (reads,
+// waits, plain set and mkdir): setnx, mkdirnx, push, delete and
+// compare-and-swap may already have been applied, so their caller gets
+// etcd's answer or nil, err and decides. At most two passes over the
+// endpoints, with a short backoff, all within the request's timeout; when
+// every endpoint answered 5xx the last answer is returned, else an error
+// naming the endpoints. After a failover the members are looked up again
+// (at most once per 30 s).
 package luaetcd
