@@ -347,17 +347,16 @@ func (e *answerError) Unwrap() error { return e.err }
 // send makes one HTTP request to ep and reads the whole answer.
 func (c *Client) send(ctx context.Context, ep *endpoint, k *call) (*backend.Response, error) {
 	u := k.urlFor(ep)
+	if c.hook == nil {
+		return c.roundTrip(ctx, ep, k, u)
+	}
 	start := time.Now()
-	info := Info{Method: k.method, URL: u.String()}
 	resp, err := c.roundTrip(ctx, ep, k, u)
+	info := Info{Method: k.method, URL: u.String(), Err: err, Duration: time.Since(start)}
 	if resp != nil {
 		info.Status = resp.Status
 	}
-	info.Err = err
-	info.Duration = time.Since(start)
-	if c.hook != nil {
-		c.hook(info)
-	}
+	c.hook(info)
 	return resp, err
 }
 
@@ -366,11 +365,13 @@ func (c *Client) roundTrip(ctx context.Context, ep *endpoint, k *call, u *url.UR
 	if k.body != nil {
 		body = bytes.NewReader(k.body)
 	}
-	hreq, err := http.NewRequestWithContext(ctx, k.method, u.String(), body)
+	// The URL is set afterwards, already built: formatting it only for
+	// NewRequest to parse it again costs allocations on every call, and
+	// our escaping must stay exactly as built.
+	hreq, err := http.NewRequestWithContext(ctx, k.method, "", body)
 	if err != nil {
 		return nil, &answerError{fmt.Errorf("bad request: %v", cause(err))}
 	}
-	// NewRequest re-parses the URL; keep our escaping exactly.
 	hreq.URL = u
 	if k.ctype != "" {
 		hreq.Header.Set("Content-Type", k.ctype)
@@ -386,7 +387,15 @@ func (c *Client) roundTrip(ctx context.Context, ep *endpoint, k *call, u *url.UR
 	if resp.ContentLength > c.maxBody {
 		return &backend.Response{Status: resp.StatusCode}, &answerError{fmt.Errorf("response body of %d bytes exceeds the limit of %d bytes", resp.ContentLength, c.maxBody)}
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
+	var data []byte
+	if resp.ContentLength >= 0 {
+		// etcd always says how long its answer is: read it in one buffer
+		// of that size instead of growing one.
+		data = make([]byte, resp.ContentLength)
+		_, err = io.ReadFull(resp.Body, data)
+	} else {
+		data, err = io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
+	}
 	if err != nil {
 		return &backend.Response{Status: resp.StatusCode}, &answerError{fmt.Errorf("reading response body: %v", cause(err))}
 	}
