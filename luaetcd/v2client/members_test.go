@@ -121,8 +121,19 @@ func TestRemoveAdminMachines(t *testing.T) {
 	}
 	defer b.Close()
 
-	_, ms := machines(t, c, "")
-	if len(ms) != 2 || ms[0].State == ms[1].State {
+	// b publishes its name and client URL through raft after it starts;
+	// until a has applied that, b is listed without them.
+	var ms []machine
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		_, ms = machines(t, c, "")
+		if len(ms) == 2 && ms[0].Name != "" && ms[1].Name != "" && ms[0].ClientURL != "" && ms[1].ClientURL != "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("b never listed with its name and client URL: %+v", ms)
+		}
+	}
+	if ms[0].State == ms[1].State {
 		t.Fatalf("machines: %+v", ms)
 	}
 	if err := c.InitFailover(context.Background()); err != nil || len(c.Endpoints()) != 2 {
