@@ -1,86 +1,26 @@
 package luaetcd_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"strings"
 	"sync"
 	"testing"
 
-	"github.com/luaetcd/go-luaetcd/internal/embedetcd"
+	"github.com/luaetcd/go-luaetcd/internal/etcdtest"
 	"github.com/luaetcd/go-luaetcd/luaetcd"
 	lua "github.com/yuin/gopher-lua"
 )
 
-// Passwords of the auth etcd's users.
-const (
-	rootPassword   = "r00t-s3cret"
-	readerPassword = "re4der-s3cret"
-)
-
-// v2auth sends one request of etcd's v2 auth API (as root when asRoot)
-// and fails the test unless etcd accepts it.
-func v2auth(t *testing.T, base, method, path string, asRoot bool, body any) {
-	t.Helper()
-	var rd io.Reader
-	if body != nil {
-		data, _ := json.Marshal(body)
-		rd = bytes.NewReader(data)
-	}
-	req, _ := http.NewRequest(method, base+"/v2/auth"+path, rd)
-	req.Header.Set("Content-Type", "application/json")
-	if asRoot {
-		req.SetBasicAuth("root", rootPassword)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if res.StatusCode >= 300 {
-		t.Fatalf("%s /v2/auth%s: %d %s", method, path, res.StatusCode, data)
-	}
-}
-
-// startAuthEtcd starts a separate real etcd with v2 auth enabled: root
-// (may do anything), reader (may read /ro/* and nothing else), and a guest
-// role without any permission, so that requests without credentials are
-// refused. It uses etcd 3.5's v2 auth API (etcdserver/api/v2http
-// client_auth.go).
-func startAuthEtcd(t *testing.T) *embedetcd.Server {
-	t.Helper()
-	s, err := embedetcd.Start(embedetcd.Config{NoFsync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Close)
-	u := s.ClientURL
-	v2auth(t, u, "PUT", "/users/root", false, map[string]any{"user": "root", "password": rootPassword})
-	v2auth(t, u, "PUT", "/roles/reader", false, map[string]any{"role": "reader",
-		"permissions": map[string]any{"kv": map[string]any{"read": []string{"/ro/*"}, "write": []string{}}}})
-	v2auth(t, u, "PUT", "/users/reader", false, map[string]any{"user": "reader", "password": readerPassword, "roles": []string{"reader"}})
-	v2auth(t, u, "PUT", "/enable", false, nil)
-	// Enabling creates the guest role with read and write on /*; take
-	// them away.
-	v2auth(t, u, "PUT", "/roles/guest", true, map[string]any{"role": "guest",
-		"revoke": map[string]any{"kv": map[string]any{"read": []string{"/*"}, "write": []string{"/*"}}}})
-	return s
-}
-
 // TestBasicAuth runs scripts against an etcd with v2 auth on.
 func TestBasicAuth(t *testing.T) {
-	srv := startAuthEtcd(t)
+	srv := etcdtest.StartAuth(t)
 	g := map[string]string{
 		"HOST":        srv.ClientURL,
 		"HOSTPORT":    strings.TrimPrefix(srv.ClientURL, "http://"),
-		"ROOT_PW":     rootPassword,
-		"READER_PW":   readerPassword,
-		"READER_HOST": strings.Replace(srv.ClientURL, "http://", "http://reader:"+readerPassword+"@", 1),
+		"ROOT_PW":     etcdtest.RootPassword,
+		"READER_PW":   etcdtest.ReaderPassword,
+		"READER_HOST": strings.Replace(srv.ClientURL, "http://", "http://reader:"+etcdtest.ReaderPassword+"@", 1),
 	}
 	// check401 is the entity etcd gives for missing or insufficient
 	// credentials: HTTP 401 with the v2 error body, errorCode 110.
@@ -98,8 +38,8 @@ func TestBasicAuth(t *testing.T) {
 	doLua(t, g, check401+`
 		local Etcd = require('etcd.luasocket')
 		local root = assert(Etcd.new({ host = HOST, user = 'root', password = ROOT_PW }))
-		local ent, err = root:set('/ro/k', { v = 1 })
-		assert(ent and ent.status == 201, err or ent.status)
+		local ent, err = root:set('/ro/k', { v = 1 }) -- replaces the seeded "hello"
+		assert(ent and ent.status == 200, err or ent.status)
 		ent, err = root:set('/rw/k', 'root only')
 		assert(ent and ent.status == 201, err or ent.status)
 		assert(root:get('/rw/k').body.node.value == 'root only')
@@ -153,7 +93,7 @@ func TestBasicAuth(t *testing.T) {
 			check401(Etcd.new():set('/ro/k', 5))
 			ent, err = Etcd.new({ user = 'root', password = ROOT_PW }):set('/rw/go', 1)
 			assert(ent and ent.status == 201, err or ent.status)
-		`, luaetcd.WithEndpoints(srv.ClientURL), luaetcd.WithBasicAuth("reader", readerPassword))
+		`, luaetcd.WithEndpoints(srv.ClientURL), luaetcd.WithBasicAuth("reader", etcdtest.ReaderPassword))
 	})
 }
 

@@ -2,153 +2,19 @@ package luaetcd_test
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"io"
-	"math/big"
 	"net"
 	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/luaetcd/go-luaetcd/internal/embedetcd"
+	"github.com/luaetcd/go-luaetcd/internal/etcdtest"
 	"github.com/luaetcd/go-luaetcd/luaetcd"
 	lua "github.com/yuin/gopher-lua"
-	"go.etcd.io/etcd/client/pkg/v3/transport"
-	"go.etcd.io/etcd/server/v3/embed"
 )
-
-// testPKI is a throw-away certificate authority with a server certificate
-// for 127.0.0.1 and localhost, a client certificate, and a second CA that
-// signed neither, all as PEM files in one directory.
-type testPKI struct {
-	CA, ServerCert, ServerKey, ClientCert, ClientKey, OtherCA string
-}
-
-func newTestPKI(t *testing.T) *testPKI {
-	t.Helper()
-	dir := t.TempDir()
-	p := &testPKI{
-		CA:         filepath.Join(dir, "ca.pem"),
-		ServerCert: filepath.Join(dir, "server.pem"),
-		ServerKey:  filepath.Join(dir, "server-key.pem"),
-		ClientCert: filepath.Join(dir, "client.pem"),
-		ClientKey:  filepath.Join(dir, "client-key.pem"),
-		OtherCA:    filepath.Join(dir, "other-ca.pem"),
-	}
-	ca, caKey := makeCert(t, nil, nil, &x509.Certificate{
-		Subject:               pkix.Name{CommonName: "luaetcd test CA"},
-		IsCA:                  true,
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
-		BasicConstraintsValid: true,
-	}, p.CA, "")
-	// etcd also dials itself (its gRPC gateway) with the server
-	// certificate, so it gets both uses.
-	makeCert(t, ca, caKey, &x509.Certificate{
-		Subject:     pkix.Name{CommonName: "etcd"},
-		DNSNames:    []string{"localhost"},
-		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
-		KeyUsage:    x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
-	}, p.ServerCert, p.ServerKey)
-	makeCert(t, ca, caKey, &x509.Certificate{
-		Subject:     pkix.Name{CommonName: "luaetcd-client"},
-		KeyUsage:    x509.KeyUsageDigitalSignature,
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
-	}, p.ClientCert, p.ClientKey)
-	makeCert(t, nil, nil, &x509.Certificate{
-		Subject:               pkix.Name{CommonName: "some other CA"},
-		IsCA:                  true,
-		KeyUsage:              x509.KeyUsageCertSign,
-		BasicConstraintsValid: true,
-	}, p.OtherCA, "")
-	return p
-}
-
-var serial struct {
-	sync.Mutex
-	n int64
-}
-
-// makeCert signs tmpl with parent (self-signed when parent is nil) and
-// writes the certificate, and the key when keyFile is not "".
-func makeCert(t *testing.T, parent *x509.Certificate, parentKey *ecdsa.PrivateKey, tmpl *x509.Certificate, certFile, keyFile string) (*x509.Certificate, *ecdsa.PrivateKey) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	serial.Lock()
-	serial.n++
-	tmpl.SerialNumber = big.NewInt(serial.n)
-	serial.Unlock()
-	tmpl.NotBefore = time.Now().Add(-time.Hour)
-	tmpl.NotAfter = time.Now().Add(24 * time.Hour)
-	if parent == nil {
-		parent, parentKey = tmpl, key
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, parentKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	writePEM(t, certFile, "CERTIFICATE", der)
-	if keyFile != "" {
-		kder, err := x509.MarshalECPrivateKey(key)
-		if err != nil {
-			t.Fatal(err)
-		}
-		writePEM(t, keyFile, "EC PRIVATE KEY", kder)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cert, key
-}
-
-func writePEM(t *testing.T, name, typ string, der []byte) {
-	t.Helper()
-	if err := os.WriteFile(name, pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// startTLSEtcd starts a separate real etcd serving its client URL over
-// https with p's server certificate; clientCertAuth makes it require a
-// client certificate signed by p's CA.
-func startTLSEtcd(t *testing.T, p *testPKI, clientCertAuth bool) *embedetcd.Server {
-	t.Helper()
-	s, err := embedetcd.Start(embedetcd.Config{NoFsync: true, Configure: func(c *embed.Config) {
-		c.ClientTLSInfo = transport.TLSInfo{CertFile: p.ServerCert, KeyFile: p.ServerKey}
-		// etcd requires client certificates whenever it has a trusted
-		// CA, with or without ClientCertAuth.
-		if clientCertAuth {
-			c.ClientTLSInfo.TrustedCAFile = p.CA
-			c.ClientTLSInfo.ClientCertAuth = true
-		}
-		for _, us := range [][]url.URL{c.ListenClientUrls, c.AdvertiseClientUrls} {
-			for i := range us {
-				us[i].Scheme = "https"
-			}
-		}
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Close)
-	if !strings.HasPrefix(s.ClientURL, "https://") {
-		t.Fatalf("client URL %s is not https", s.ClientURL)
-	}
-	return s
-}
 
 // doLua runs code in a fresh state with the given string globals.
 func doLua(t *testing.T, globals map[string]string, code string, opts ...luaetcd.Option) {
@@ -165,8 +31,8 @@ func doLua(t *testing.T, globals map[string]string, code string, opts ...luaetcd
 
 // TestTLS runs scripts against an etcd that serves https.
 func TestTLS(t *testing.T) {
-	p := newTestPKI(t)
-	srv := startTLSEtcd(t, p, false)
+	p := etcdtest.NewPKI(t)
+	srv := etcdtest.StartTLS(t, p, false)
 	g := map[string]string{"HOST": srv.ClientURL, "CA": p.CA, "OTHER_CA": p.OtherCA}
 
 	t.Run("cacert round trip", func(t *testing.T) {
@@ -224,8 +90,8 @@ func TestTLS(t *testing.T) {
 // TestTLSClientCert runs against an etcd that requires a client
 // certificate.
 func TestTLSClientCert(t *testing.T) {
-	p := newTestPKI(t)
-	srv := startTLSEtcd(t, p, true)
+	p := etcdtest.NewPKI(t)
+	srv := etcdtest.StartTLS(t, p, true)
 	g := map[string]string{"HOST": srv.ClientURL, "CA": p.CA, "CERT": p.ClientCert, "KEY": p.ClientKey}
 
 	t.Run("with cert", func(t *testing.T) {
@@ -285,7 +151,7 @@ func TestTLSClientCert(t *testing.T) {
 	})
 
 	t.Run("client cert of another CA", func(t *testing.T) {
-		other := newTestPKI(t)
+		other := etcdtest.NewPKI(t)
 		refused(t, map[string]string{"HOST": srv.ClientURL, "CA": p.CA, "CERT": other.ClientCert, "KEY": other.ClientKey}, `
 			refusedTLS(require('etcd.luasocket').new({ host = HOST, cacert = CA, cert = CERT, key = KEY }):get('/mtls/a'))
 		`)
@@ -296,7 +162,7 @@ func TestTLSClientCert(t *testing.T) {
 // TestTLSFileErrors: Etcd.new answers nil, err naming the option for
 // files it cannot use, before anything is sent.
 func TestTLSFileErrors(t *testing.T) {
-	p := newTestPKI(t)
+	p := etcdtest.NewPKI(t)
 	junk := filepath.Join(t.TempDir(), "junk.pem")
 	os.WriteFile(junk, []byte("not a certificate\n"), 0o600)
 	missing := filepath.Join(t.TempDir(), "missing.pem")
@@ -378,8 +244,8 @@ func (f *countingForwarder) count() int {
 // states and through the Go option, share one configuration and so one
 // connection: one TLS handshake in all.
 func TestTLSSharedTransport(t *testing.T) {
-	p := newTestPKI(t)
-	srv := startTLSEtcd(t, p, true)
+	p := etcdtest.NewPKI(t)
+	srv := etcdtest.StartTLS(t, p, true)
 	u, _ := url.Parse(srv.ClientURL)
 	fwd := newCountingForwarder(t, u.Host)
 	// The forwarder's port is not in the certificate's names, but its

@@ -4,18 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/json"
-	"encoding/pem"
-	"io"
-	"math/big"
-	"net"
-	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -26,9 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/luaetcd/go-luaetcd/internal/embedetcd"
-	"go.etcd.io/etcd/client/pkg/v3/transport"
-	"go.etcd.io/etcd/server/v3/embed"
+	"github.com/luaetcd/go-luaetcd/internal/etcdtest"
 	"golang.org/x/sys/unix"
 )
 
@@ -37,143 +23,10 @@ import (
 
 const tlsTD = "../../testdata/tls/"
 
-// pki is a throw-away CA, a server certificate for 127.0.0.1 and a client
-// certificate, as PEM files.
-type pki struct {
-	CA, ServerCert, ServerKey, ClientCert, ClientKey string
-}
-
-func newPKI(t *testing.T) *pki {
-	t.Helper()
-	dir := t.TempDir()
-	p := &pki{
-		CA:         filepath.Join(dir, "ca.pem"),
-		ServerCert: filepath.Join(dir, "server.pem"),
-		ServerKey:  filepath.Join(dir, "server-key.pem"),
-		ClientCert: filepath.Join(dir, "client.pem"),
-		ClientKey:  filepath.Join(dir, "client-key.pem"),
-	}
-	ca, caKey := signCert(t, nil, nil, &x509.Certificate{
-		Subject: pkix.Name{CommonName: "luaetcd test CA"}, IsCA: true, BasicConstraintsValid: true,
-		KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
-	}, p.CA, "")
-	signCert(t, ca, caKey, &x509.Certificate{
-		Subject: pkix.Name{CommonName: "etcd"}, DNSNames: []string{"localhost"},
-		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)},
-		KeyUsage:    x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
-	}, p.ServerCert, p.ServerKey)
-	signCert(t, ca, caKey, &x509.Certificate{
-		Subject: pkix.Name{CommonName: "luaetcd-client"}, KeyUsage: x509.KeyUsageDigitalSignature,
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
-	}, p.ClientCert, p.ClientKey)
-	return p
-}
-
-var serialNo struct {
-	sync.Mutex
-	n int64
-}
-
-func signCert(t *testing.T, parent *x509.Certificate, parentKey *ecdsa.PrivateKey, tmpl *x509.Certificate, certFile, keyFile string) (*x509.Certificate, *ecdsa.PrivateKey) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	serialNo.Lock()
-	serialNo.n++
-	tmpl.SerialNumber = big.NewInt(serialNo.n)
-	serialNo.Unlock()
-	tmpl.NotBefore, tmpl.NotAfter = time.Now().Add(-time.Hour), time.Now().Add(24*time.Hour)
-	if parent == nil {
-		parent, parentKey = tmpl, key
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, parentKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
-	if keyFile != "" {
-		kder, _ := x509.MarshalECPrivateKey(key)
-		os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	return cert, key
-}
-
-// startMTLSEtcd starts an etcd whose client URL is https and requires a
-// client certificate signed by p.CA.
-func startMTLSEtcd(t *testing.T, p *pki) *embedetcd.Server {
-	t.Helper()
-	s, err := embedetcd.Start(embedetcd.Config{NoFsync: true, Configure: func(c *embed.Config) {
-		c.ClientTLSInfo = transport.TLSInfo{CertFile: p.ServerCert, KeyFile: p.ServerKey, TrustedCAFile: p.CA, ClientCertAuth: true}
-		c.ListenClientUrls[0].Scheme = "https"
-		c.AdvertiseClientUrls[0].Scheme = "https"
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Close)
-	return s
-}
-
-const (
-	rootPW   = "root-pw-7c1d"
-	readerPW = "reader-pw-93af"
-)
-
-// startAuthEtcd starts an etcd with v2 auth on: root, reader (reads /ro/*
-// only) and no guest access. /ro/k holds "hello".
-func startAuthEtcd(t *testing.T) *embedetcd.Server {
-	t.Helper()
-	s, err := embedetcd.Start(embedetcd.Config{NoFsync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Close)
-	call := func(method, path, user, pw string, body any) {
-		t.Helper()
-		var rd io.Reader
-		ctype := "application/json"
-		switch b := body.(type) {
-		case nil:
-		case string:
-			rd, ctype = strings.NewReader(b), "application/x-www-form-urlencoded"
-		default:
-			data, _ := json.Marshal(b)
-			rd = bytes.NewReader(data)
-		}
-		req, _ := http.NewRequest(method, s.ClientURL+path, rd)
-		req.Header.Set("Content-Type", ctype)
-		if user != "" {
-			req.SetBasicAuth(user, pw)
-		}
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		if res.StatusCode >= 300 {
-			t.Fatalf("%s %s: %d %s", method, path, res.StatusCode, data)
-		}
-	}
-	call("PUT", "/v2/auth/users/root", "", "", map[string]any{"user": "root", "password": rootPW})
-	call("PUT", "/v2/auth/roles/reader", "", "", map[string]any{"role": "reader",
-		"permissions": map[string]any{"kv": map[string]any{"read": []string{"/ro/*"}, "write": []string{}}}})
-	call("PUT", "/v2/auth/users/reader", "", "", map[string]any{"user": "reader", "password": readerPW, "roles": []string{"reader"}})
-	call("PUT", "/v2/keys/ro/k", "", "", url.Values{"value": {`"hello"`}}.Encode())
-	call("PUT", "/v2/auth/enable", "", "", nil)
-	call("PUT", "/v2/auth/roles/guest", "root", rootPW, map[string]any{"role": "guest",
-		"revoke": map[string]any{"kv": map[string]any{"read": []string{"/*"}, "write": []string{"/*"}}}})
-	return s
-}
-
 func TestRunnerTLS(t *testing.T) {
 	requireEtcdModule(t)
-	p := newPKI(t)
-	srv := startMTLSEtcd(t, p)
+	p := etcdtest.NewPKI(t)
+	srv := etcdtest.StartTLS(t, p, true)
 	ep := srv.ClientURL
 	files := []string{"--cacert", p.CA, "--cert", p.ClientCert, "--key", p.ClientKey}
 	missing := filepath.Join(t.TempDir(), "missing.pem")
@@ -230,7 +83,7 @@ func TestRunnerTLS(t *testing.T) {
 
 func TestRunnerAuth(t *testing.T) {
 	requireEtcdModule(t)
-	srv := startAuthEtcd(t)
+	srv := etcdtest.StartAuth(t)
 	ep := "LUAETCD_ENDPOINTS=" + srv.ClientURL
 	get := []string{tlsTD + "op.lua", "get", "/ro/k"}
 	set := []string{tlsTD + "op.lua", "set", "/ro/k", "x"}
@@ -240,21 +93,21 @@ func TestRunnerAuth(t *testing.T) {
 		env  []string
 		cliCase
 	}{
-		{name: "user and LUAETCD_PASSWORD", args: append([]string{"--user", "reader"}, get...), env: []string{ep, "LUAETCD_PASSWORD=" + readerPW},
+		{name: "user and LUAETCD_PASSWORD", args: append([]string{"--user", "reader"}, get...), env: []string{ep, "LUAETCD_PASSWORD=" + etcdtest.ReaderPassword},
 			cliCase: cliCase{stdout: "200\thello\n"}},
-		{name: "read-only user writes", args: append([]string{"--user", "reader"}, set...), env: []string{ep, "LUAETCD_PASSWORD=" + readerPW},
+		{name: "read-only user writes", args: append([]string{"--user", "reader"}, set...), env: []string{ep, "LUAETCD_PASSWORD=" + etcdtest.ReaderPassword},
 			cliCase: cliCase{stdout: "401\t110\n"}},
-		{name: "ETCDCTL_USER and ETCDCTL_PASSWORD", args: set, env: []string{ep, "ETCDCTL_USER=root", "ETCDCTL_PASSWORD=" + rootPW},
+		{name: "ETCDCTL_USER and ETCDCTL_PASSWORD", args: set, env: []string{ep, "ETCDCTL_USER=root", "ETCDCTL_PASSWORD=" + etcdtest.RootPassword},
 			cliCase: cliCase{stdout: "200\n"}},
-		{name: "LUAETCD_USER name:password", args: get, env: []string{ep, "LUAETCD_USER=reader:" + readerPW},
+		{name: "LUAETCD_USER name:password", args: get, env: []string{ep, "LUAETCD_USER=reader:" + etcdtest.ReaderPassword},
 			cliCase: cliCase{stdout: "200\tx\n"}},
 		{name: "LUAETCD_PASSWORD wins over ETCDCTL_PASSWORD", args: append([]string{"--user", "reader"}, get...),
-			env:     []string{ep, "LUAETCD_PASSWORD=" + readerPW, "ETCDCTL_PASSWORD=wrong"},
+			env:     []string{ep, "LUAETCD_PASSWORD=" + etcdtest.ReaderPassword, "ETCDCTL_PASSWORD=wrong"},
 			cliCase: cliCase{stdout: "200\tx\n"}},
 		{name: "flag user wins over env user", args: append([]string{"--user", "root"}, set...),
-			env:     []string{ep, "LUAETCD_USER=reader", "LUAETCD_PASSWORD=" + rootPW},
+			env:     []string{ep, "LUAETCD_USER=reader", "LUAETCD_PASSWORD=" + etcdtest.RootPassword},
 			cliCase: cliCase{stdout: "200\n"}},
-		{name: "user:password flag", args: append([]string{"--user", "reader:" + readerPW}, get...), env: []string{ep},
+		{name: "user:password flag", args: append([]string{"--user", "reader:" + etcdtest.ReaderPassword}, get...), env: []string{ep},
 			cliCase: cliCase{stdout: "200\tx\n"}},
 		{name: "no credentials", args: get, env: []string{ep},
 			cliCase: cliCase{stdout: "401\t110\n"}},
@@ -262,7 +115,7 @@ func TestRunnerAuth(t *testing.T) {
 			cliCase: cliCase{stdout: "401\t110\n"}},
 		{name: "no password off a terminal", args: append([]string{"--user", "reader"}, get...), env: []string{ep},
 			cliCase: cliCase{stderr: "luaetcd: user reader: no password: set LUAETCD_PASSWORD, or run on a terminal to be asked\n", code: 1}},
-		{name: "password alone is not used", args: get, env: []string{ep, "LUAETCD_PASSWORD=" + readerPW},
+		{name: "password alone is not used", args: get, env: []string{ep, "LUAETCD_PASSWORD=" + etcdtest.ReaderPassword},
 			cliCase: cliCase{stdout: "401\t110\n"}},
 		{name: "empty user", args: []string{"--user", "", "-e", "print(1)"},
 			cliCase: cliCase{stderrHas: []string{"bad argument to '--user' (empty user)"}, code: 1}},
@@ -277,8 +130,8 @@ func TestRunnerAuth(t *testing.T) {
 
 	t.Run("password not in errors", func(t *testing.T) {
 		r := runBinary(t, []string{"--user", "reader", "--endpoints", "http://127.0.0.1:1", tlsTD + "op.lua", "get", "/ro/k"},
-			[]string{"LUAETCD_PASSWORD=" + readerPW}, "")
-		if !strings.HasPrefix(r.stdout, "error\tget /ro/k: http://127.0.0.1:1: ") || strings.Contains(r.stdout+r.stderr, readerPW) {
+			[]string{"LUAETCD_PASSWORD=" + etcdtest.ReaderPassword}, "")
+		if !strings.HasPrefix(r.stdout, "error\tget /ro/k: http://127.0.0.1:1: ") || strings.Contains(r.stdout+r.stderr, etcdtest.ReaderPassword) {
 			t.Errorf("got %q %q", r.stdout, r.stderr)
 		}
 	})
@@ -289,9 +142,9 @@ func TestRunnerAuth(t *testing.T) {
 // password.
 func TestRunnerPasswordNotInCmdline(t *testing.T) {
 	requireEtcdModule(t)
-	srv := startAuthEtcd(t)
+	srv := etcdtest.StartAuth(t)
 	cmd := exec.Command(binary, "--endpoints", srv.ClientURL, "--user", "reader", tlsTD+"wait.lua", "/ro/k")
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "TMPDIR=" + t.TempDir(), "LUAETCD_PASSWORD=" + readerPW}
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "TMPDIR=" + t.TempDir(), "LUAETCD_PASSWORD=" + etcdtest.ReaderPassword}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.StdoutPipe()
@@ -328,7 +181,7 @@ func TestRunnerPasswordNotInCmdline(t *testing.T) {
 	if len(args) < 5 || args[3] != "--user" || args[4] != "reader" {
 		t.Errorf("cmdline %q is not the runner's", args)
 	}
-	if bytes.Contains(cmdline, []byte(readerPW)) {
+	if bytes.Contains(cmdline, []byte(etcdtest.ReaderPassword)) {
 		t.Errorf("password in /proc/%d/cmdline: %q", cmd.Process.Pid, args)
 	}
 }
@@ -337,13 +190,13 @@ func TestRunnerPasswordNotInCmdline(t *testing.T) {
 // password (in-process, with the prompt replaced).
 func TestRunnerPasswordPrompt(t *testing.T) {
 	requireEtcdModule(t)
-	srv := startAuthEtcd(t)
+	srv := etcdtest.StartAuth(t)
 	var prompts []string
 	saved := readPassword
 	defer func() { readPassword = saved }()
 	readPassword = func(_ context.Context, prompt string) (string, error) {
 		prompts = append(prompts, prompt)
-		return readerPW, nil
+		return etcdtest.ReaderPassword, nil
 	}
 	env := map[string]string{"LUAETCD_ENDPOINTS": srv.ClientURL}
 	r := runInProcess(context.Background(), []string{"--user", "reader", tlsTD + "op.lua", "get", "/ro/k"}, env, "", true)
@@ -352,7 +205,7 @@ func TestRunnerPasswordPrompt(t *testing.T) {
 		t.Errorf("prompts %q", prompts)
 	}
 	// A password from the environment, or in --user, is not asked for.
-	env["LUAETCD_PASSWORD"] = readerPW
+	env["LUAETCD_PASSWORD"] = etcdtest.ReaderPassword
 	r = runInProcess(context.Background(), []string{"--user", "reader", tlsTD + "op.lua", "get", "/ro/k"}, env, "", true)
 	cliCase{stdout: "200\thello\n"}.check(t, r)
 	if len(prompts) != 1 {
@@ -380,7 +233,7 @@ func TestRunnerPasswordPromptOnTTY(t *testing.T) {
 	if err != nil {
 		t.Skipf("opening the terminal: %v", err)
 	}
-	srv := startAuthEtcd(t)
+	srv := etcdtest.StartAuth(t)
 
 	cmd := exec.Command(binary, "--endpoints", srv.ClientURL, "--user", "reader",
 		"-e", "local e = require('etcd.luasocket').new():get('/ro/k') print('status', e.status, e.body.node.value)")
@@ -424,7 +277,7 @@ func TestRunnerPasswordPromptOnTTY(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	ptmx.WriteString(readerPW + "\n")
+	ptmx.WriteString(etcdtest.ReaderPassword + "\n")
 	select {
 	case err := <-waited:
 		if err != nil {
@@ -441,7 +294,7 @@ func TestRunnerPasswordPromptOnTTY(t *testing.T) {
 	if !bytes.Contains(screen, []byte("status\t200\thello")) {
 		t.Errorf("screen %q lacks the script's output", screen)
 	}
-	if bytes.Contains(screen, []byte(readerPW)) {
+	if bytes.Contains(screen, []byte(etcdtest.ReaderPassword)) {
 		t.Errorf("the password was echoed: %q", screen)
 	}
 }
