@@ -20,6 +20,7 @@ import (
 
 	"github.com/luaetcd/go-luaetcd/internal/embedetcd"
 	"github.com/luaetcd/go-luaetcd/luaetcd"
+	"github.com/luaetcd/go-luaetcd/luaetcd/v2client"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -70,6 +71,11 @@ func TestMain(m *testing.M) {
 	if proc != nil {
 		proc.Close()
 	}
+	// etcd's listener waits for the first bytes of every open connection
+	// before it can stop; idle ones that never carried a request would
+	// hold it until their keep-alive timeout.
+	v2client.CloseIdleConnections()
+	http.DefaultClient.CloseIdleConnections()
 	s.Close()
 	os.Exit(code)
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/luaetcd/go-luaetcd/luaetcd"
 	"github.com/luaetcd/go-luaetcd/luaetcd/lua51"
+	"github.com/luaetcd/go-luaetcd/luaetcd/v2client"
 	lua "github.com/yuin/gopher-lua"
 	"github.com/yuin/gopher-lua/parse"
 )
@@ -111,7 +112,12 @@ func run(cfg config) int {
 			fmt.Fprintf(cfg.Stderr, "%s: %v\n", progName, err)
 			return exitError
 		}
-		defer srv.stop()
+		defer func() {
+			// Idle connections that never carried a request would hold
+			// etcd's listener until they time out.
+			v2client.CloseIdleConnections()
+			srv.stop()
+		}()
 		s.endpoints = []string{srv.clientURL}
 		s.peer = &srv.peerURL
 		if s.verbose {

@@ -272,6 +272,19 @@ func sharedClient(tc *tls.Config) *http.Client {
 	return hc
 }
 
+// CloseIdleConnections closes the idle keep-alive connections of the
+// shared transports. Hosts may call it at shutdown; the runner calls it
+// before stopping an --embed etcd, whose server otherwise waits for idle
+// connections on which no request was ever sent (a dial that finished
+// after its request was cancelled is kept for reuse) until they time out.
+func CloseIdleConnections() {
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	for _, hc := range shared.byTLS {
+		hc.CloseIdleConnections()
+	}
+}
+
 // call is one HTTP request, independent of the endpoint it goes to.
 type call struct {
 	method  string

@@ -30,6 +30,11 @@ func TestMain(m *testing.M) {
 	etcd = s
 	code := m.Run()
 	t0 = time.Now()
+	// Idle connections that never carried a request (a dial that finished
+	// after its request was cancelled) hold etcd's listener until their
+	// keep-alive timeout: close them first.
+	CloseIdleConnections()
+	http.DefaultClient.CloseIdleConnections()
 	s.Close()
 	if d := time.Since(t0); d > 5*time.Second {
 		fmt.Fprintf(os.Stderr, "embedded etcd took %v to stop\n", d)
