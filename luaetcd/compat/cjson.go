@@ -2,6 +2,7 @@ package compat
 
 import (
 	"fmt"
+	"github.com/luaetcd/go-luaetcd/luaetcd/lua51"
 	"math"
 
 	"github.com/luaetcd/go-luaetcd/luaetcd/luajson"
@@ -153,7 +154,7 @@ func newCjsonModule(L *lua.LState, safe bool) *lua.LTable {
 				text = string(x)
 			case lua.LNumber:
 				// luaL_checklstring accepts numbers
-				text = luaNumberString(float64(x))
+				text = lua51.FormatNumber(float64(x))
 			default:
 				msg := fmt.Sprintf("bad argument #1 to 'decode' (string expected, got %s)", x.Type().String())
 				if safe {

@@ -6,32 +6,16 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/luaetcd/go-luaetcd/luaetcd/lua51"
 	lua "github.com/yuin/gopher-lua"
 )
-
-// luaNumberString formats n as PUC Lua 5.1's tostring does ("%.14g", with
-// glibc's spelling of the special values: inf, -inf, nan, -nan).
-func luaNumberString(n float64) string {
-	switch {
-	case math.IsInf(n, 1):
-		return "inf"
-	case math.IsInf(n, -1):
-		return "-inf"
-	case n != n:
-		if math.Signbit(n) {
-			return "-nan"
-		}
-		return "nan"
-	}
-	return strconv.FormatFloat(n, 'g', 14, 64)
-}
 
 // luaToString is Lua's tostring: __tostring is honoured, numbers are
 // formatted as Lua 5.1 formats them, and everything else is gopher-lua's
 // "type: address" text.
 func luaToString(L *lua.LState, v lua.LValue) string {
 	if n, ok := v.(lua.LNumber); ok {
-		return luaNumberString(float64(n))
+		return lua51.FormatNumber(float64(n))
 	}
 	if L.GetMetaField(v, "__tostring") != lua.LNil {
 		return L.ToStringMeta(v).String()
@@ -100,7 +84,7 @@ func (in *inspector) value(b *strings.Builder, v lua.LValue, indent string) {
 		case lua.LString:
 			b.WriteString(`"` + string(x) + `"`)
 		case lua.LNumber:
-			b.WriteString(luaNumberString(float64(x)))
+			b.WriteString(lua51.FormatNumber(float64(x)))
 		default:
 			b.WriteString(`"` + luaToString(in.L, x) + `"`)
 		}

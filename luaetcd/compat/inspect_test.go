@@ -1,6 +1,7 @@
 package compat
 
 import (
+	"github.com/luaetcd/go-luaetcd/luaetcd/lua51"
 	"math"
 	"path/filepath"
 	"strings"
@@ -84,8 +85,8 @@ func TestInspectNumbers(t *testing.T) {
 		{math.NaN(), "nan"}, {math.Copysign(math.NaN(), -1), "-nan"},
 		{4294967295, "4294967295"}, {123456789012345678, "1.2345678901235e+17"},
 	} {
-		if got := luaNumberString(c.n); got != c.want {
-			t.Errorf("luaNumberString(%v) = %q, want %q", c.n, got, c.want)
+		if got := lua51.FormatNumber(c.n); got != c.want {
+			t.Errorf("lua51.FormatNumber(%v) = %q, want %q", c.n, got, c.want)
 		}
 	}
 }

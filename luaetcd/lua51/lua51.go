@@ -34,10 +34,10 @@
 package lua51
 
 import (
-	"fmt"
 	"io"
 	"math"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -223,14 +223,7 @@ func (r *runner) pcall(L *lua.LState) int {
 		L.Push(obj)
 		return 2
 	}
-	n := th.GetTop()
-	L.Push(lua.LTrue)
-	for i := 1; i <= n; i++ {
-		L.Push(th.Get(i))
-	}
-	th.SetTop(0)
-	r.release(th, true)
-	return n + 1
+	return r.pushResults(L, th)
 }
 
 // xpcall(f, handler) as in Lua 5.1: f is called without arguments; on error
@@ -288,14 +281,7 @@ func (r *runner) xpcall(L *lua.LState) int {
 		}
 		return 2
 	}
-	n := th.GetTop()
-	L.Push(lua.LTrue)
-	for i := 1; i <= n; i++ {
-		L.Push(th.Get(i))
-	}
-	th.SetTop(0)
-	r.release(th, true)
-	return n + 1
+	return r.pushResults(L, th)
 }
 
 // error(obj [, level]) as in Lua 5.1: obj may be absent (nil), and a
@@ -427,7 +413,7 @@ func FormatNumber(n float64) string {
 		}
 		return "nan"
 	}
-	return fmt.Sprintf("%.14g", n)
+	return strconv.FormatFloat(n, 'g', 14, 64) // C's %.14g
 }
 
 // tostringValue is tostring(v) as in Lua 5.1: __tostring first, numbers with
@@ -487,4 +473,17 @@ func NewPrint(w io.Writer) lua.LGFunction {
 		io.WriteString(w, b.String())
 		return 0
 	}
+}
+
+// pushResults ends a protected call that succeeded: true and the results
+// left on th, which goes back to the pool.
+func (r *runner) pushResults(L, th *lua.LState) int {
+	n := th.GetTop()
+	L.Push(lua.LTrue)
+	for i := 1; i <= n; i++ {
+		L.Push(th.Get(i))
+	}
+	th.SetTop(0)
+	r.release(th, true)
+	return n + 1
 }
