@@ -50,8 +50,7 @@ check.eq(last_request().path, '/v2/keys' .. PREFIX .. '/slash')
 local core = require('etcd')
 cli = core.new(nil, { host = HOST, prefix = PREFIX })
 check.status(cli:get('/slash'), nil, 200)
-newerr2 = function() local c, e = core.new(nil, 5); return c, e end
-check.err('opts must be table', newerr2)
+check.err('opts must be table', core.new, nil, 5)
 
 -- the prefix is normalized; '' and '/' mean none.
 for _, p in ipairs({ '', '/' }) do
