@@ -1,0 +1,20 @@
+package backend
+
+import "errors"
+
+// Sentinel errors a backend's Do wraps (test with errors.Is), so callers
+// can tell the kinds of failure apart without matching texts.
+var (
+	// ErrAllEndpointsFailed: no endpoint could be reached or gave an
+	// answer. The error's text lists the endpoints tried.
+	ErrAllEndpointsFailed = errors.New("all endpoints failed")
+	// ErrMaybeApplied: the connection failed after the request may have
+	// reached a server, and the operation is not idempotent, so it was not
+	// sent again: it may or may not have been applied.
+	ErrMaybeApplied = errors.New("the request may have reached the server")
+	// ErrStreamBroken: the server answered, then the answer broke off
+	// (connection closed or reset while the body was read).
+	ErrStreamBroken = errors.New("response stream broken")
+	// ErrBodyTooLarge: the answer is larger than the configured limit.
+	ErrBodyTooLarge = errors.New("response body too large")
+)
