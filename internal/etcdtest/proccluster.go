@@ -217,14 +217,6 @@ func (c *ProcCluster) ClientURLs() []string {
 // member (an election is on, or the leader they name was just killed or
 // frozen). It asks each of them, up to a second each.
 func (c *ProcCluster) Leader() int {
-	leader, err := c.leader()
-	if err != nil {
-		return -1
-	}
-	return leader
-}
-
-func (c *ProcCluster) leader() (int, error) {
 	var named uint64
 	for _, m := range c.Members {
 		if !m.Running() || m.Frozen() {
@@ -237,16 +229,16 @@ func (c *ProcCluster) leader() (int, error) {
 			continue
 		}
 		if st.Leader == 0 || (named != 0 && st.Leader != named) {
-			return -1, errNoLeader
+			return -1
 		}
 		named = st.Leader
 	}
 	for i, m := range c.Members {
 		if named != 0 && m.ID() == named && m.Running() && !m.Frozen() {
-			return i, nil
+			return i
 		}
 	}
-	return -1, errNoLeader
+	return -1
 }
 
 // WaitLeader waits up to timeout until Leader finds one and returns its
@@ -258,7 +250,7 @@ func (c *ProcCluster) WaitLeader(timeout time.Duration) (int, error) {
 			return i, nil
 		}
 		if time.Now().After(deadline) {
-			return -1, fmt.Errorf("etcd cluster: %w after %v", errNoLeader, timeout)
+			return -1, fmt.Errorf("etcd cluster: no leader after %v", timeout)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

@@ -2,7 +2,6 @@ package etcdtest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -280,5 +279,3 @@ func (m *ProcMember) closeClient() {
 		cli.Close()
 	}
 }
-
-var errNoLeader = errors.New("no leader")
