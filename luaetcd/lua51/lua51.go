@@ -101,6 +101,10 @@ func Open(L *lua.LState) {
 	if co, ok := L.GetGlobal("coroutine").(*lua.LTable); ok {
 		r.patchCoroutine(L, co)
 	}
+	openGmatch(L)
+	openRequire(L)
+	openDebugInfo(L)
+	openDump(L)
 }
 
 // acquire returns a thread to run a protected call of L on, or nil if the
