@@ -160,7 +160,10 @@ func simpleRequest(L *lua.LState, mod *lua.LTable, url string, body *string) int
 	L.Push(lua.LString(strings.Join(chunks, "")))
 	L.Push(lua.LNumber(res.code))
 	if res.headers == nil {
-		return 2
+		// luasocket returns all four, nil after a 408.
+		L.Push(lua.LNil)
+		L.Push(lua.LNil)
+		return 4
 	}
 	L.Push(res.headers)
 	L.Push(lua.LString(res.status))
