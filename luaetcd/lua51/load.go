@@ -40,6 +40,7 @@ func baseLoad(L *lua.LState) int {
 			}
 		}
 		if !ok {
+			// Lua 5.1 raises this inside lua_load, which returns it.
 			L.Push(lua.LNil)
 			L.Push(lua.LString("reader function must return a string"))
 			return 2
