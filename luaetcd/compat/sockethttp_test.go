@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"os/exec"
@@ -137,9 +138,11 @@ func TestSocketHTTPCancelled(t *testing.T) {
 // TestSocketHTTPS: https works (luasocket needs LuaSec for it), with the
 // TLS configuration the host gives (here the test server's CA).
 func TestSocketHTTPS(t *testing.T) {
-	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "secure "+r.Method)
 	}))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake
+	srv.StartTLS()
 	defer srv.Close()
 	L := newState(t)
 	code := fmt.Sprintf("return require('socket.http').request(%q)", srv.URL)

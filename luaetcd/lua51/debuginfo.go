@@ -24,11 +24,7 @@ func openDebugInfo(L *lua.LState) {
 	if dbg, ok := L.GetGlobal("debug").(*lua.LTable); ok {
 		dbg.RawSetString("getinfo", L.NewFunction(debugGetInfo))
 	}
-	if io, ok := L.GetGlobal("io").(*lua.LTable); ok {
-		if lines, ok := io.RawGetString("lines").(*lua.LFunction); ok {
-			io.RawSetString("lines", L.NewFunction(ioLines(lines)))
-		}
-	}
+	openIOErrors(L)
 }
 
 func debugGetInfo(L *lua.LState) int {
@@ -217,27 +213,4 @@ func isLocal(p *lua.FunctionProto, reg, pc int) bool {
 		}
 	}
 	return false
-}
-
-// ioLines wraps io.lines so that a file that cannot be opened raises Lua
-// 5.1's error (gopher-lua returns nothing, and the for loop then fails
-// with "attempt to call a non-function object").
-func ioLines(orig *lua.LFunction) lua.LGFunction {
-	return func(L *lua.LState) int {
-		if L.GetTop() >= 1 && L.Get(1) != lua.LNil {
-			name := L.CheckString(1)
-			f, err := openForRead(name)
-			if err != nil {
-				L.RaiseError("bad argument #1 to 'lines' (%s)", err.Error())
-			}
-			f.Close()
-		}
-		top := L.GetTop()
-		L.Push(orig)
-		for i := 1; i <= top; i++ {
-			L.Push(L.Get(i))
-		}
-		L.Call(top, lua.MultRet)
-		return L.GetTop() - top
-	}
 }

@@ -71,3 +71,6 @@ print(n > 60)
 print(pcall(function() return io.lines('/nonexistent/file') end))
 print(pcall(function() for l in io.lines('/nonexistent/file') do end end))
 print(pcall(debug.getinfo, 1, 'X'))
+-- io.open errors as C's strerror words them, with the errno
+print(io.open('/', 'w'))
+print(io.open('/nonexistent/file', 'r'))
