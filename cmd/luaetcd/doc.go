@@ -1,7 +1,9 @@
 // Command luaetcd runs lua-etcd scripts: a Lua 5.1 command line (the
 // "lua" program) on gopher-lua, whose scripts find the etcd module of
 // lua-etcd 0.12 (require('etcd.luasocket')) and the compat modules it
-// needs (util, cjson, path). Scripts written for lua-etcd run unchanged;
+// needs (util, cjson, path), and luasocket's pure parts (socket with
+// gettime and sleep, socket.url, socket.http, ltn12; https requests use
+// --cacert, --cert and --key). Scripts written for lua-etcd run unchanged;
 // the connection defaults below let a script that calls Etcd.new() with no
 // host reach today's cluster without edits.
 //

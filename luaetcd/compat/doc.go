@@ -6,6 +6,7 @@ package.preload, so that require works unchanged:
 	util, util.typeof, util.string, util.table  (lua-util 1.2.1)
 	cjson, cjson.safe                            (lua-cjson 2.1.0)
 	path                                         (lua-path 1.0.x)
+	socket, socket.url, socket.http, ltn12       (luasocket 3.0, pure parts)
 
 The versions are the ones lua-etcd 0.12's rockspec depends on ("util >=
 1.2.1", "lua-cjson >= 2.1.0", "path >= 1.0.1"). The behaviour was
@@ -80,6 +81,42 @@ filter, map, reduce, extend and unextend. The ones that call back into Lua
 (utilextra.lua), so that they compare, call and raise as the original; the
 others in Go. Like the original, they visit entries in next() order. Error
 texts match; their positions name util.lua rather than the original's file.
+
+# socket, socket.url, socket.http, ltn12
+
+The pure parts of luasocket 3.0 (Debian's lua-socket 3.x, which lua-etcd's
+etcd.luasocket is named after), checked against it running on PUC Lua 5.1
+(testdata/lua51/34_socket_url.lua, 35_socket.lua and, against a real HTTP
+server, testdata/compat/http_cases.lua):
+
+  - socket: _VERSION ("LuaSocket 3.0.0"), gettime() (seconds since the epoch,
+    microseconds), sleep(seconds) (it ends with the context's error when the
+    state's context is cancelled, so Ctrl-C stops a sleeping script), skip,
+    try, newtry, protect and choose. tcp, tcp4, tcp6, udp, udp4, udp6, select,
+    connect, connect4, connect6, bind and the socket.dns functions raise
+    "socket.tcp is not provided by luaetcd: raw sockets are not available".
+  - socket.url: escape, unescape, parse (with a default table), build,
+    absolute (RFC 3986's examples resolve as luasocket resolves them),
+    parse_path and build_path.
+  - socket.http: request(url [, body]) returns body, code, headers, status
+    (a POST of body as a form when body is given); request{ url = ..., sink
+    = ..., method, headers, source, redirect, maxredirects, proxy, user,
+    password, ... } returns 1, code, headers, status, the body going to the
+    sink; both return nil and luasocket's text ("connection refused",
+    "timeout", "host or service not provided, or not known", "invalid host
+    'nil'") when the request fails. Header names are in lower case, repeated
+    ones joined with ", "; the default headers, redirects (301, 302, 303, 307
+    for GET and HEAD, at most 5, never from https to http) and the 408 case
+    are luasocket's. TIMEOUT, USERAGENT and PROXY are read at each request.
+    Requests are made by Go's client: https works, with the host's TLS
+    configuration (SetTLSConfig; NewState passes WithTLSConfig, the runner its
+    --cacert/--cert/--key) or the system's roots; the state's context ends a
+    request; TIMEOUT bounds connecting and waiting for the response headers;
+    a request's source is read to its end before the request is sent; step
+    and create are ignored.
+  - ltn12: source (empty, error, string, file, simplify, rewind, chain, cat),
+    sink (table, null, error, file, simplify, chain), pump (step, all) and
+    filter (cycle, chain), with BLOCKSIZE 2048.
 
 # cjson and cjson.safe
 
