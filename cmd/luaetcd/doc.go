@@ -141,8 +141,10 @@
 // where lua5.1 shows [C]. The prompt has no line editing or history. A
 // signal during interactive mode ends luaetcd (status 130) instead of
 // returning to the prompt. LUA_INIT runs after the command line has been
-// checked and after --embed has started etcd. LUA_CPATH is ignored: there
-// are no C modules. The -v line names luaetcd and gopher-lua.
+// checked and after --embed has started etcd. LUA_CPATH sets
+// package.cpath as in lua5.1, but only for require's "no file" lines: C
+// modules cannot be loaded (require says so, naming the file it found).
+// The -v line names luaetcd and gopher-lua.
 //
 // # Examples
 //

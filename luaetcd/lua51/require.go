@@ -26,7 +26,9 @@ func openRequire(L *lua.LState) {
 	if !ok {
 		return
 	}
-	if _, ok := pkg.RawGetString("cpath").(lua.LString); !ok {
+	// gopher-lua sets cpath to "": give it Lua 5.1's value, so that the
+	// messages list the places Lua 5.1 lists.
+	if s, ok := pkg.RawGetString("cpath").(lua.LString); !ok || s == "" {
 		pkg.RawSetString("cpath", lua.LString(envPath("LUA_CPATH", cpathDefault)))
 	}
 	sentinel := L.NewUserData()
