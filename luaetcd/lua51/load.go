@@ -1,9 +1,12 @@
 package lua51
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
+	"github.com/yuin/gopher-lua/parse"
 )
 
 // openLoad replaces loadstring and load with versions that name chunks as
@@ -66,6 +69,9 @@ func loadChunk(L *lua.LState, code, source string) int {
 		if err == nil && sourceOfName(name) != source {
 			registerSource(fn, source)
 		}
+		if err != nil {
+			err = SyntaxError(err, name, code)
+		}
 	}
 	if err != nil {
 		L.Push(lua.LNil)
@@ -74,4 +80,22 @@ func loadChunk(L *lua.LState, code, source string) int {
 	}
 	L.Push(fn)
 	return 1
+}
+
+// SyntaxError rewords a gopher-lua syntax error from compiling src as
+// chunk name the way Lua 5.1 writes them, "name:line: message near
+// 'token'" (the message is gopher-lua's: "syntax error", where Lua 5.1
+// often says what it expected). Other errors are returned as they are.
+func SyntaxError(err error, name, src string) error {
+	var ae *lua.ApiError
+	var pe *parse.Error
+	if !errors.As(err, &ae) || !errors.As(ae.Cause, &pe) {
+		return err
+	}
+	line, tok := pe.Pos.Line, pe.Token
+	if line == parse.EOF {
+		line, tok = strings.Count(src, "\n")+1, "<eof>"
+	}
+	msg := fmt.Sprintf("%s:%d: %s near '%s'", name, line, pe.Message, tok)
+	return &lua.ApiError{Type: lua.ApiErrorSyntax, Object: lua.LString(msg), Cause: pe}
 }

@@ -20,3 +20,13 @@ return 1
 true	nil	reader function must return a string
 `)
 }
+
+func TestSyntaxErrorShape(t *testing.T) {
+	checkGopher(t, `
+print(loadstring('x x'))
+print(loadstring('return (', '=n'))
+`, `
+nil	[string "x x"]:1: parse error near 'x'
+nil	n:1: syntax error near '<eof>'
+`)
+}

@@ -159,9 +159,23 @@ func loaderLua(L *lua.LState, pkg *lua.LTable) int {
 		L.Push(lua.LString(msg))
 		return 1
 	}
-	fn, err := L.LoadFile(file)
+	src, err := os.ReadFile(file)
 	if err != nil {
-		loadError(L, name, file, err.Error())
+		loadError(L, name, file, "cannot read "+file)
+	}
+	code := string(src)
+	if strings.HasPrefix(code, "#") {
+		// A first line starting with '#' is skipped, as luaL_loadfile does
+		// (the newline stays, so line numbers hold).
+		if i := strings.IndexByte(code, '\n'); i >= 0 {
+			code = code[i:]
+		} else {
+			code = ""
+		}
+	}
+	fn, err := L.Load(strings.NewReader(code), file)
+	if err != nil {
+		loadError(L, name, file, SyntaxError(err, file, code).Error())
 	}
 	L.Push(fn)
 	return 1
