@@ -89,7 +89,8 @@
 //	LUA_INIT            run before anything else: "@file" runs the file,
 //	                    anything else is Lua code
 //	LUA_PATH            package.path for require; ";;" stands for the
-//	                    default path
+//	                    default path (Lua 5.1's)
+//	LUA_CPATH           package.cpath, listed in require's errors only
 //	LUAETCD_ENDPOINTS   as --endpoints
 //	ETCDCTL_ENDPOINTS   as --endpoints, when LUAETCD_ENDPOINTS is unset
 //	LUAETCD_PEER        as --peer

@@ -18,18 +18,36 @@ import (
 // package.cpath cannot be loaded (gopher-lua runs Lua only): that is an
 // error naming the file, as when Lua 5.1 fails to load one.
 
-// cpathDefault is Lua 5.1's LUA_CPATH_DEFAULT.
-const cpathDefault = "./?.so;/usr/local/lib/lua/5.1/?.so;/usr/local/lib/lua/5.1/loadall.so"
+// PathDefault and CPathDefault are Lua 5.1's LUA_PATH_DEFAULT and
+// LUA_CPATH_DEFAULT (gopher-lua's default path lacks the two
+// /usr/local/lib/lua/5.1 entries, and it leaves cpath empty).
+const (
+	PathDefault  = "./?.lua;/usr/local/share/lua/5.1/?.lua;/usr/local/share/lua/5.1/?/init.lua;/usr/local/lib/lua/5.1/?.lua;/usr/local/lib/lua/5.1/?/init.lua"
+	CPathDefault = "./?.so;/usr/local/lib/lua/5.1/?.so;/usr/local/lib/lua/5.1/loadall.so"
+)
+
+// ExpandPath is a LUA_PATH or LUA_CPATH value as Lua 5.1 reads it: ";;"
+// stands for the default.
+func ExpandPath(v, def string) string {
+	v = strings.ReplaceAll(v, ";;", ";\x00;")
+	return strings.ReplaceAll(v, "\x00", def)
+}
 
 func openRequire(L *lua.LState) {
 	pkg, ok := L.GetGlobal("package").(*lua.LTable)
 	if !ok {
 		return
 	}
-	// gopher-lua sets cpath to "": give it Lua 5.1's value, so that the
-	// messages list the places Lua 5.1 lists.
+	// The places Lua 5.1 searches, so that require's messages list them:
+	// gopher-lua sets cpath to "" and its own default path.
 	if s, ok := pkg.RawGetString("cpath").(lua.LString); !ok || s == "" {
-		pkg.RawSetString("cpath", lua.LString(envPath("LUA_CPATH", cpathDefault)))
+		pkg.RawSetString("cpath", lua.LString(envPath("LUA_CPATH", CPathDefault)))
+	}
+	if s, ok := pkg.RawGetString("path").(lua.LString); ok && string(s) == lua.LuaPathDefault {
+		pkg.RawSetString("path", lua.LString(PathDefault))
+	} else if ok {
+		// LUA_PATH's ";;" was expanded with gopher-lua's default.
+		pkg.RawSetString("path", lua.LString(strings.ReplaceAll(string(s), lua.LuaPathDefault, PathDefault)))
 	}
 	sentinel := L.NewUserData()
 	loaders := L.CreateTable(4, 0)
@@ -49,8 +67,7 @@ func envPath(name, def string) string {
 	if !ok {
 		return def
 	}
-	v = strings.Replace(v, ";;", ";\x00;", -1)
-	return strings.Replace(v, "\x00", def, -1)
+	return ExpandPath(v, def)
 }
 
 func require(L *lua.LState, pkg *lua.LTable, sentinel *lua.LUserData) int {

@@ -54,3 +54,19 @@ func TestEnvPath(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+func TestDefaultPaths(t *testing.T) {
+	if _, ok := os.LookupEnv("LUA_PATH"); ok {
+		t.Skip("LUA_PATH is set")
+	}
+	if _, ok := os.LookupEnv("LUA_CPATH"); ok {
+		t.Skip("LUA_CPATH is set")
+	}
+	out := run(t, "print(package.path) print(package.cpath)")
+	if want := PathDefault + "\n" + CPathDefault + "\n"; out != want {
+		t.Errorf("got:\n%s\nwant:\n%s", out, want)
+	}
+	if got := ExpandPath("/a/?.lua;;", "D"); got != "/a/?.lua;D;" {
+		t.Errorf("ExpandPath: %q", got)
+	}
+}
