@@ -110,7 +110,8 @@ server, testdata/compat/http_cases.lua):
     are luasocket's. TIMEOUT, USERAGENT and PROXY are read at each request.
     Requests are made by Go's client: https works, with the host's TLS
     configuration (SetTLSConfig; NewState passes WithTLSConfig, the runner its
-    --cacert/--cert/--key) or the system's roots; the state's context ends a
+    --cacert/--cert/--key, whose CA then is the only one trusted) or the
+    system's roots; the state's context ends a
     request; TIMEOUT bounds connecting and waiting for the response headers;
     a request's source is read to its end before the request is sent; step
     and create are ignored.
