@@ -20,7 +20,6 @@ import (
 
 	"github.com/luaetcd/go-luaetcd/internal/embedetcd"
 	"github.com/luaetcd/go-luaetcd/luaetcd"
-	"github.com/luaetcd/go-luaetcd/luaetcd/v2client"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -74,7 +73,7 @@ func TestMain(m *testing.M) {
 	// etcd's listener waits for the first bytes of every open connection
 	// before it can stop; idle ones that never carried a request would
 	// hold it until their keep-alive timeout.
-	v2client.CloseIdleConnections()
+	luaetcd.CloseIdleConnections()
 	http.DefaultClient.CloseIdleConnections()
 	s.Close()
 	os.Exit(code)

@@ -1,17 +1,17 @@
-package v2client
+package v2http
 
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
-	"github.com/luaetcd/go-luaetcd/luaetcd/backend"
+	"github.com/luaetcd/go-luaetcd/internal/backend"
 )
 
-// Long polls (wait and waitdir: GET ...?wait=true, Request.LongPoll set).
+// Long polls (wait and waitdir: the Watch kind, GET ...?wait=true).
 //
 // etcd answers a watch with its headers at once (200, X-Etcd-Index) and
 // sends the event as the body when it happens. The stream can end before
@@ -41,11 +41,11 @@ const (
 
 // dispatchPoll is dispatch, re-sending a long poll that ended without an
 // event. Other requests go to dispatch unchanged.
-func (c *Client) dispatchPoll(ctx context.Context, req *backend.Request) (*backend.Response, error) {
-	if !req.LongPoll || req.Endpoint != backend.Keys {
-		return c.dispatch(ctx, req)
+func (c *Client) dispatchPoll(ctx context.Context, op *backend.Op) (*backend.Response, error) {
+	if op.Kind != backend.Watch {
+		return c.dispatch(ctx, op)
 	}
-	cur := req
+	cur := op
 	backoff := longPollMinBackoff
 	for {
 		start := time.Now()
@@ -53,11 +53,11 @@ func (c *Client) dispatchPoll(ctx context.Context, req *backend.Request) (*backe
 		switch {
 		case err == nil && !emptyPoll(resp):
 			return resp, nil
-		case err != nil && (ctx.Err() != nil || !brokenStream(err)):
+		case err != nil && (ctx.Err() != nil || !errors.Is(err, backend.ErrStreamBroken)):
 			return resp, err
 		}
 		// The stream ended with no event: wait again from the same index.
-		if err == nil && !hasParam(cur.Query, "waitIndex") {
+		if err == nil && !cur.HasWaitIndex {
 			if idx, ok := etcdIndex(resp); ok {
 				cur = withWaitIndex(cur, idx+1)
 			}
@@ -84,16 +84,6 @@ func emptyPoll(resp *backend.Response) bool {
 	return resp != nil && resp.Status == http.StatusOK && len(bytes.TrimSpace(resp.Body)) == 0
 }
 
-// brokenStream reports an error that says the server answered and the
-// body then broke off (the connection was closed or reset while the
-// watch was idle). Such an error carries no type once it leaves
-// doClient, so its text is matched; TestLongPollBrokenStream fails if that
-// text changes.
-func brokenStream(err error) bool {
-	s := err.Error()
-	return strings.Contains(s, "reading response body")
-}
-
 // etcdIndex reads X-Etcd-Index, the index the watch started at.
 func etcdIndex(resp *backend.Response) (uint64, bool) {
 	if resp == nil || resp.Header == nil {
@@ -103,20 +93,9 @@ func etcdIndex(resp *backend.Response) (uint64, bool) {
 	return n, err == nil
 }
 
-func hasParam(ps []backend.Param, name string) bool {
-	for _, p := range ps {
-		if p.Name == name {
-			return true
-		}
-	}
-	return false
-}
-
-// withWaitIndex returns a copy of req that waits from idx.
-func withWaitIndex(req *backend.Request, idx uint64) *backend.Request {
-	r := *req
-	r.Query = make([]backend.Param, 0, len(req.Query)+1)
-	r.Query = append(r.Query, req.Query...)
-	r.Query = append(r.Query, backend.Param{Name: "waitIndex", Value: strconv.FormatUint(idx, 10)})
-	return &r
+// withWaitIndex returns a copy of op that waits from idx.
+func withWaitIndex(op *backend.Op, idx uint64) *backend.Op {
+	o := *op
+	o.WaitIndex, o.HasWaitIndex = idx, true
+	return &o
 }

@@ -1,4 +1,4 @@
-package v2client
+package v2http
 
 import (
 	"context"
@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/luaetcd/go-luaetcd/internal/backend"
 	"github.com/luaetcd/go-luaetcd/internal/embedetcd"
-	"github.com/luaetcd/go-luaetcd/luaetcd/backend"
 )
 
 // etcd is the real etcd (3.5, v2 API enabled) every test in this package
@@ -59,11 +59,11 @@ func newClient(t *testing.T, cfg Config) *Client {
 	return c
 }
 
-func do(t *testing.T, c *Client, req *backend.Request) *backend.Response {
+func do(t *testing.T, c *Client, op *backend.Op) *backend.Response {
 	t.Helper()
-	resp, err := c.Do(context.Background(), req)
+	resp, err := c.Do(context.Background(), op)
 	if err != nil {
-		t.Fatalf("%s %q: %v", req.Method, req.Key, err)
+		t.Fatalf("%s %q: %v", op.Kind, op.Key, err)
 	}
 	return resp
 }
@@ -94,14 +94,10 @@ func decode(t *testing.T, resp *backend.Response) keysBody {
 	return b
 }
 
-func set(key, value string) *backend.Request {
-	return &backend.Request{
-		Method: http.MethodPut, Endpoint: backend.Keys, Key: key,
-		Form:    []backend.Param{{Name: "value", Value: value}, {Name: "ttl", Value: ""}},
-		Timeout: 10 * time.Second, Idempotent: true,
-	}
+func set(key, value string) *backend.Op {
+	return &backend.Op{Kind: backend.Set, Key: key, Value: value, HasValue: true, TTL: backend.NoTTL, Timeout: 10 * time.Second}
 }
 
-func get(key string) *backend.Request {
-	return &backend.Request{Method: http.MethodGet, Endpoint: backend.Keys, Key: key, Timeout: 10 * time.Second, Idempotent: true}
+func get(key string) *backend.Op {
+	return &backend.Op{Kind: backend.Get, Key: key, Timeout: 10 * time.Second}
 }

@@ -1,4 +1,4 @@
-package v2client
+package v2http
 
 import (
 	"bufio"
@@ -17,8 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/luaetcd/go-luaetcd/internal/backend"
 	"github.com/luaetcd/go-luaetcd/internal/embedetcd"
-	"github.com/luaetcd/go-luaetcd/luaetcd/backend"
 )
 
 // deadURL is a loopback URL where nothing listens.
@@ -36,8 +36,8 @@ func deadURL(t *testing.T) string {
 // never reached a server); the client then stays on the URL that worked.
 func TestFailoverDeadFirst(t *testing.T) {
 	dead := deadURL(t)
-	var infos []Info
-	c := newClient(t, Config{Host: dead, Endpoints: []string{etcd.ClientURL}, Hook: func(i Info) { infos = append(infos, i) }})
+	var infos []backend.Info
+	c := newClient(t, Config{Host: dead, Endpoints: []string{etcd.ClientURL}, Hook: func(i backend.Info) { infos = append(infos, i) }})
 	resp := do(t, c, set("/failover/dead", "v1"))
 	if resp.Status != 201 && resp.Status != 200 {
 		t.Fatalf("put: %d %s", resp.Status, resp.Body)
@@ -59,8 +59,7 @@ func TestFailoverDeadFirst(t *testing.T) {
 		t.Errorf("get: %+v", b.Node)
 	}
 	c = newClient(t, Config{Host: dead, Endpoints: []string{etcd.ClientURL}})
-	push := &backend.Request{Method: http.MethodPost, Endpoint: backend.Keys, Key: "/failover/queue",
-		Form: []backend.Param{{Name: "value", Value: "x"}}, Timeout: 5 * time.Second}
+	push := &backend.Op{Kind: backend.CreateInOrder, Key: "/failover/queue", Value: "x", HasValue: true, TTL: backend.NoTTL, Timeout: 5 * time.Second}
 	if resp := do(t, c, push); resp.Status != 201 {
 		t.Errorf("push: %d %s", resp.Status, resp.Body)
 	}
@@ -123,8 +122,7 @@ func TestFailoverAmbiguous(t *testing.T) {
 	drop := newDropServer(t)
 	c := newClient(t, Config{Host: drop.URL(), Endpoints: []string{etcd.ClientURL}})
 	key := "/failover/ambiguous"
-	push := &backend.Request{Method: http.MethodPost, Endpoint: backend.Keys, Key: key,
-		Form: []backend.Param{{Name: "value", Value: "once"}}, Timeout: 5 * time.Second}
+	push := &backend.Op{Kind: backend.CreateInOrder, Key: key, Value: "once", HasValue: true, TTL: backend.NoTTL, Timeout: 5 * time.Second}
 	_, err := c.Do(context.Background(), push)
 	if err == nil || !strings.Contains(err.Error(), "not resent") || !strings.Contains(err.Error(), "eof") {
 		t.Errorf("err = %v", err)
@@ -203,7 +201,7 @@ func TestAdminMachines04(t *testing.T) {
 		t.Errorf("endpoints %q, want %q", got, want)
 	}
 	// The 0.4 answer is passed through as is; a name is one escaped segment.
-	resp := do(t, c, &backend.Request{Method: http.MethodGet, Endpoint: backend.AdminMachines, Key: "m 2"})
+	resp := do(t, c, &backend.Op{Kind: backend.Machines, Name: "m 2"})
 	if resp.Status != 200 || string(resp.Body) != `{"name":"m 2"}` {
 		t.Errorf("machine: %d %s", resp.Status, resp.Body)
 	}

@@ -6,7 +6,7 @@
 // (on dial errors and 5xx answers, with bounded retries and backoff; see
 // failover.go for the rules), and answers the etcd 0.4 admin API (adminMachines) from /v2/members on modern
 // clusters. It knows nothing of Lua and never imports etcd's server.
-package v2client
+package v2http
 
 import (
 	"bytes"
@@ -15,19 +15,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/luaetcd/go-luaetcd/luaetcd/backend"
+	"github.com/luaetcd/go-luaetcd/internal/backend"
 )
-
-// DefaultHost is the client URL used when Config.Host is empty (lua-etcd's
-// default).
-const DefaultHost = "http://127.0.0.1:4001"
 
 // DefaultMaxBodySize is the response body limit used when
 // Config.MaxBodySize is 0.
@@ -41,7 +36,7 @@ const lookupRetryInterval = 30 * time.Second
 type Config struct {
 	// Host is the first client URL, e.g. "http://127.0.0.1:2379"; requests
 	// go there until it fails. A trailing slash is ignored; user:pass@ in
-	// the URL is used as basic auth for this URL. Empty means DefaultHost.
+	// the URL is used as basic auth for this URL. Empty means backend.DefaultHost.
 	Host string
 	// Endpoints are further client URLs, tried in order when the current
 	// one cannot be reached or answers 500/502/503/504 (see failover.go
@@ -67,20 +62,10 @@ type Config struct {
 	User, Password string
 	// Hook, when set, is called after each HTTP request with what it did.
 	// It runs on the goroutine that called Do.
-	Hook func(Info)
+	Hook backend.Hook
 	// MaxBodySize caps a response body; a larger body makes Do fail with
 	// an error. 0 means DefaultMaxBodySize.
 	MaxBodySize int64
-}
-
-// Info describes one HTTP request a Client made. It never holds
-// credentials.
-type Info struct {
-	Method   string        // HTTP method
-	URL      string        // the URL asked, without user info
-	Status   int           // HTTP status; 0 when no response was had
-	Err      error         // why no answer was had, if so
-	Duration time.Duration // from sending to the end of the body
 }
 
 // endpoint is one base URL (no user info, no trailing slash) with the
@@ -97,7 +82,7 @@ func (e *endpoint) String() string { return e.u.String() }
 // concurrent use.
 type Client struct {
 	hc      *http.Client
-	hook    func(Info)
+	hook    backend.Hook
 	maxBody int64
 	user    string
 	pass    string
@@ -142,7 +127,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	host := cfg.Host
 	if host == "" {
-		host = DefaultHost
+		host = backend.DefaultHost
 	}
 	ep, err := c.parseEndpoint("host", host)
 	if err != nil {
@@ -238,125 +223,6 @@ func redactRaw(raw string) string {
 	return raw
 }
 
-var shared struct {
-	mu    sync.Mutex
-	byTLS map[*tls.Config]*http.Client
-}
-
-// sharedClient returns the process-wide keep-alive client for tc.
-func sharedClient(tc *tls.Config) *http.Client {
-	shared.mu.Lock()
-	defer shared.mu.Unlock()
-	if hc := shared.byTLS[tc]; hc != nil {
-		return hc
-	}
-	if shared.byTLS == nil {
-		shared.byTLS = map[*tls.Config]*http.Client{}
-	}
-	t := &http.Transport{
-		Proxy: http.ProxyFromEnvironment,
-		DialContext: (&net.Dialer{
-			Timeout:   30 * time.Second,
-			KeepAlive: 30 * time.Second,
-		}).DialContext,
-		TLSClientConfig:       tc,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          512,
-		MaxIdleConnsPerHost:   128,
-		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ExpectContinueTimeout: 1 * time.Second,
-	}
-	hc := &http.Client{Transport: t}
-	shared.byTLS[tc] = hc
-	return hc
-}
-
-// CloseIdleConnections closes the idle keep-alive connections of the
-// shared transports. Hosts may call it at shutdown; the runner calls it
-// before stopping an --embed etcd, whose server otherwise waits for idle
-// connections on which no request was ever sent (a dial that finished
-// after its request was cancelled is kept for reuse) until they time out.
-func CloseIdleConnections() {
-	shared.mu.Lock()
-	defer shared.mu.Unlock()
-	for _, hc := range shared.byTLS {
-		hc.CloseIdleConnections()
-	}
-}
-
-// call is one HTTP request, independent of the endpoint it goes to.
-type call struct {
-	method  string
-	path    string // unescaped path below the endpoint's base, e.g. "/v2/keys/a b"
-	rawPath string // the same, escaped
-	query   string // encoded query, without "?"
-	body    []byte
-	ctype   string
-}
-
-// urlFor returns the full URL of k on ep.
-func (k *call) urlFor(ep *endpoint) *url.URL {
-	u := *ep.u
-	u.Path = ep.u.Path + k.path
-	u.RawPath = ep.u.EscapedPath() + k.rawPath
-	u.RawQuery = k.query
-	return &u
-}
-
-// escapePath escapes each segment of a slash-separated path.
-func escapePath(p string) string {
-	segs := strings.Split(p, "/")
-	for i, s := range segs {
-		segs[i] = url.PathEscape(s)
-	}
-	return strings.Join(segs, "/")
-}
-
-// encodeParams encodes ps in order as application/x-www-form-urlencoded.
-func encodeParams(ps []backend.Param) string {
-	var b strings.Builder
-	for i, p := range ps {
-		if i > 0 {
-			b.WriteByte('&')
-		}
-		b.WriteString(url.QueryEscape(p.Name))
-		b.WriteByte('=')
-		b.WriteString(url.QueryEscape(p.Value))
-	}
-	return b.String()
-}
-
-// newCall makes the call for req below path (unescaped; escaped per
-// segment here).
-func newCall(req *backend.Request, path string) *call {
-	k := &call{
-		method:  req.Method,
-		path:    path,
-		rawPath: escapePath(path),
-		query:   encodeParams(req.Query),
-	}
-	if k.method == "" {
-		k.method = http.MethodGet
-	}
-	switch {
-	case req.Form != nil:
-		k.body = []byte(encodeParams(req.Form))
-		k.ctype = "application/x-www-form-urlencoded"
-	case req.JSON != nil:
-		k.body = req.JSON
-		k.ctype = "application/json"
-	}
-	return k
-}
-
-// answerError is a failure after the server answered (body read error,
-// body too large): the request reached a server and is never resent.
-type answerError struct{ err error }
-
-func (e *answerError) Error() string { return e.err.Error() }
-func (e *answerError) Unwrap() error { return e.err }
-
 // send makes one HTTP request to ep and reads the whole answer.
 func (c *Client) send(ctx context.Context, ep *endpoint, k *call) (*backend.Response, error) {
 	u := k.urlFor(ep)
@@ -365,7 +231,7 @@ func (c *Client) send(ctx context.Context, ep *endpoint, k *call) (*backend.Resp
 	}
 	start := time.Now()
 	resp, err := c.roundTrip(ctx, ep, k, u)
-	info := Info{Method: k.method, URL: u.String(), Err: err, Duration: time.Since(start)}
+	info := backend.Info{Kind: k.kind, Key: k.key, Endpoint: ep.String(), Method: k.method, URL: u.String(), Err: err, Duration: time.Since(start)}
 	if resp != nil {
 		info.Status = resp.Status
 	}
@@ -383,7 +249,7 @@ func (c *Client) roundTrip(ctx context.Context, ep *endpoint, k *call, u *url.UR
 	// our escaping must stay exactly as built.
 	hreq, err := http.NewRequestWithContext(ctx, k.method, "", body)
 	if err != nil {
-		return nil, &answerError{fmt.Errorf("bad request: %v", cause(err))}
+		return nil, &answerError{text: "bad request: " + cause(err), err: err}
 	}
 	hreq.URL = u
 	if k.ctype != "" {
@@ -398,7 +264,7 @@ func (c *Client) roundTrip(ctx context.Context, ep *endpoint, k *call, u *url.UR
 	}
 	defer resp.Body.Close()
 	if resp.ContentLength > c.maxBody {
-		return &backend.Response{Status: resp.StatusCode}, &answerError{fmt.Errorf("response body of %d bytes exceeds the limit of %d bytes", resp.ContentLength, c.maxBody)}
+		return &backend.Response{Status: resp.StatusCode}, tooLarge(fmt.Sprintf("response body of %d bytes exceeds the limit of %d bytes", resp.ContentLength, c.maxBody))
 	}
 	var data []byte
 	if resp.ContentLength >= 0 {
@@ -410,41 +276,12 @@ func (c *Client) roundTrip(ctx context.Context, ep *endpoint, k *call, u *url.UR
 		data, err = io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
 	}
 	if err != nil {
-		return &backend.Response{Status: resp.StatusCode}, &answerError{fmt.Errorf("reading response body: %v", cause(err))}
+		return &backend.Response{Status: resp.StatusCode}, streamBroken(err)
 	}
 	if int64(len(data)) > c.maxBody {
-		return &backend.Response{Status: resp.StatusCode}, &answerError{fmt.Errorf("response body exceeds the limit of %d bytes", c.maxBody)}
+		return &backend.Response{Status: resp.StatusCode}, tooLarge(fmt.Sprintf("response body exceeds the limit of %d bytes", c.maxBody))
 	}
 	return &backend.Response{Status: resp.StatusCode, Header: resp.Header, Body: data}, nil
-}
-
-// cause turns a transport error into a short lower-case text without
-// URLs (so without credentials).
-func cause(err error) string {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = ue.Err
-	}
-	switch {
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return "connection closed by the server (eof)"
-	}
-	return err.Error()
-}
-
-// neverSent reports whether err surely happened before the request could
-// reach a server: the connection was never made.
-func neverSent(err error) bool {
-	var ae *answerError
-	if errors.As(err, &ae) {
-		return false
-	}
-	var oe *net.OpError
-	if errors.As(err, &oe) && oe.Op == "dial" {
-		return true
-	}
-	var de *net.DNSError
-	return errors.As(err, &de)
 }
 
 // snapshot returns the endpoint list and the index of the current one.
@@ -490,12 +327,12 @@ func (c *Client) doPeer(ctx context.Context, k *call) (*backend.Response, error)
 		if ctx.Err() != nil {
 			return nil, err
 		}
-		return nil, fmt.Errorf("peer %s: %s", c.peer, cause(err))
+		return nil, fmt.Errorf("peer %w", failedAt(c.peer, err))
 	}
 	return resp, nil
 }
 
-// Do sends req and returns the answer. A Request.Timeout that expires
+// Do carries out op and returns the answer. An Op.Timeout that expires
 // gives a Response with TimedOut set and Status 408; a cancelled ctx gives
 // ctx's error at once. The first Do of a client that has no membership
 // list yet also looks the cluster's members up (see InitFailover) and
@@ -503,31 +340,31 @@ func (c *Client) doPeer(ctx context.Context, k *call) (*backend.Response, error)
 // again by a later Do only after 30 s. After a request failed over to
 // another endpoint, a later Do refreshes the membership the same way, at
 // most once per 30 s (see lookupDue and failover.go).
-func (c *Client) Do(ctx context.Context, req *backend.Request) (*backend.Response, error) {
-	if req == nil {
-		return nil, errors.New("nil request")
+func (c *Client) Do(ctx context.Context, op *backend.Op) (*backend.Response, error) {
+	if op == nil {
+		return nil, errors.New("nil operation")
 	}
 	rctx := ctx
-	if req.Timeout > 0 {
+	if op.Timeout > 0 {
 		var cancel context.CancelFunc
-		rctx, cancel = context.WithTimeout(ctx, req.Timeout)
+		rctx, cancel = context.WithTimeout(ctx, op.Timeout)
 		defer cancel()
 	}
-	resp, err := c.dispatchPoll(rctx, req) // longpoll.go: re-sends a watch that ended with no event
+	resp, err := c.dispatchPoll(rctx, op) // longpoll.go: re-sends a watch that ended with no event
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		if req.Timeout > 0 && rctx.Err() != nil {
+		if op.Timeout > 0 && rctx.Err() != nil {
 			return &backend.Response{Status: http.StatusRequestTimeout, TimedOut: true}, nil
 		}
 		return nil, err
 	}
-	if req.Endpoint == backend.AdminMachines {
+	if op.Kind == backend.Machines || op.Kind == backend.RemoveMachine {
 		return resp, nil
 	}
 	if due, refresh := c.lookupDue(); due {
-		if c.lookup(ctx, req.Timeout, refresh) == nil {
+		if c.lookup(ctx, op.Timeout, refresh) == nil {
 			resp.FailoverInit = 1
 		} else {
 			resp.FailoverInit = -1
@@ -536,27 +373,36 @@ func (c *Client) Do(ctx context.Context, req *backend.Request) (*backend.Respons
 	return resp, nil
 }
 
-// dispatch routes req to its endpoint.
-func (c *Client) dispatch(ctx context.Context, req *backend.Request) (*backend.Response, error) {
-	switch req.Endpoint {
-	case backend.Keys:
-		key := req.Key
-		if !strings.HasPrefix(key, "/") && key != "" {
-			key = "/" + key
-		}
-		return c.doClient(ctx, newCall(req, "/v2/keys"+key), req.Idempotent)
+// dispatch sends op's request to its endpoint: key-space and server
+// requests to the client URLs with failover, the admin API to the peer.
+// Whether a request may be resent after an ambiguous failure follows from
+// its kind (backend.Kind.Idempotent).
+func (c *Client) dispatch(ctx context.Context, op *backend.Op) (*backend.Response, error) {
+	idem := op.Kind.Idempotent()
+	switch op.Kind {
+	case backend.SetTTL:
+		return c.setTTL(ctx, op)
 	case backend.Version:
-		return c.doClient(ctx, newCall(req, "/version"), req.Idempotent)
+		return c.doClient(ctx, newCall(op, http.MethodGet, "/version"), idem)
 	case backend.StatsLeader:
-		return c.doClient(ctx, newCall(req, "/v2/stats/leader"), req.Idempotent)
+		return c.doClient(ctx, newCall(op, http.MethodGet, "/v2/stats/leader"), idem)
 	case backend.StatsSelf:
-		return c.doClient(ctx, newCall(req, "/v2/stats/self"), req.Idempotent)
+		return c.doClient(ctx, newCall(op, http.MethodGet, "/v2/stats/self"), idem)
 	case backend.StatsStore:
-		return c.doClient(ctx, newCall(req, "/v2/stats/store"), req.Idempotent)
+		return c.doClient(ctx, newCall(op, http.MethodGet, "/v2/stats/store"), idem)
 	case backend.AdminConfig:
-		return c.doPeer(ctx, newCall(req, "/v2/admin/config"))
-	case backend.AdminMachines:
-		return c.adminMachines(ctx, req)
+		return c.doPeer(ctx, newCall(op, http.MethodGet, "/v2/admin/config"))
+	case backend.SetAdminConfig:
+		k := newCall(op, http.MethodPut, "/v2/admin/config")
+		k.body, k.ctype = adminConfigBody(op.Settings), "application/json"
+		return c.doPeer(ctx, k)
+	case backend.Machines:
+		return c.adminMachines(ctx, op, http.MethodGet)
+	case backend.RemoveMachine:
+		return c.adminMachines(ctx, op, http.MethodDelete)
 	}
-	return nil, fmt.Errorf("unknown endpoint %d", req.Endpoint)
+	if op.Kind.OnKeys() {
+		return c.doClient(ctx, keysCall(op), idem)
+	}
+	return nil, fmt.Errorf("unknown operation %s", op.Kind)
 }

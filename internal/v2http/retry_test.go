@@ -1,4 +1,4 @@
-package v2client
+package v2http
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/luaetcd/go-luaetcd/luaetcd/backend"
+	"github.com/luaetcd/go-luaetcd/internal/backend"
 )
 
 // faultServer answers every request with a fixed 5xx. It injects a fault
@@ -69,8 +69,8 @@ func TestFailover5xx(t *testing.T) {
 	for _, status := range []int{500, 502, 503, 504} {
 		f := newFaultServer(t, status)
 		var sl sleeps
-		var infos []Info
-		c := newClient(t, Config{Host: f.URL, Endpoints: []string{etcd.ClientURL}, Hook: func(i Info) { infos = append(infos, i) }})
+		var infos []backend.Info
+		c := newClient(t, Config{Host: f.URL, Endpoints: []string{etcd.ClientURL}, Hook: func(i backend.Info) { infos = append(infos, i) }})
 		c.sleep = sl.sleep
 		key := "/retry/5xx"
 		if resp := do(t, c, set(key, "v")); resp.Status != 200 && resp.Status != 201 {
@@ -216,8 +216,7 @@ func TestNonIdempotentNotResentAfter5xx(t *testing.T) {
 		c := newClient(t, Config{Host: f.URL, Endpoints: []string{etcd.ClientURL}})
 		c.sleep = sl.sleep
 		dir := "/retry/push" + http.StatusText(status)[:3]
-		push := &backend.Request{Method: http.MethodPost, Endpoint: backend.Keys, Key: dir,
-			Form: []backend.Param{{Name: "value", Value: "once"}}, Timeout: 5 * time.Second}
+		push := &backend.Op{Kind: backend.CreateInOrder, Key: dir, Value: "once", HasValue: true, TTL: backend.NoTTL, Timeout: 5 * time.Second}
 		resp, err := c.Do(context.Background(), push)
 		if err != nil || resp.Status != status {
 			t.Errorf("%d: resp %+v err %v", status, resp, err)
@@ -238,8 +237,7 @@ func TestNonIdempotentNotResentAfter5xx(t *testing.T) {
 	c := newClient(t, Config{Host: etcd.ClientURL, Endpoints: []string{drop.URL()}})
 	c.pin(c.eps[1])
 	setnx := set("/retry/setnx", "x")
-	setnx.Query = []backend.Param{{Name: "prevExist", Value: "false"}}
-	setnx.Idempotent = false
+	setnx.Kind = backend.Create
 	if _, err := c.Do(context.Background(), setnx); err == nil || !strings.Contains(err.Error(), "not resent") || drop.reqs.Load() != 1 {
 		t.Errorf("setnx: err %v, %d requests", err, drop.reqs.Load())
 	}

@@ -1,4 +1,4 @@
-package v2client
+package v2http
 
 import (
 	"context"
@@ -10,14 +10,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/luaetcd/go-luaetcd/internal/backend"
 	"github.com/luaetcd/go-luaetcd/internal/embedetcd"
-	"github.com/luaetcd/go-luaetcd/luaetcd/backend"
 	"go.etcd.io/etcd/server/v3/embed"
 )
 
 func machines(t *testing.T, c *Client, name string) (*backend.Response, []machine) {
 	t.Helper()
-	resp := do(t, c, &backend.Request{Method: http.MethodGet, Endpoint: backend.AdminMachines, Key: name, Timeout: 10 * time.Second, Idempotent: true})
+	resp := do(t, c, &backend.Op{Kind: backend.Machines, Name: name, Timeout: 10 * time.Second})
 	if resp.Header.Get("Content-Type") != "application/json" {
 		t.Errorf("content-type %q", resp.Header.Get("Content-Type"))
 	}
@@ -141,7 +141,7 @@ func TestRemoveAdminMachines(t *testing.T) {
 	}
 
 	del := func(name string) *backend.Response {
-		return do(t, c, &backend.Request{Method: http.MethodDelete, Endpoint: backend.AdminMachines, Key: name, Timeout: 10 * time.Second})
+		return do(t, c, &backend.Op{Kind: backend.RemoveMachine, Name: name, Timeout: 10 * time.Second})
 	}
 	if resp := del("nobody"); resp.Status != 404 || !strings.Contains(string(resp.Body), `"errorCode":100`) {
 		t.Errorf("remove unknown: %d %s", resp.Status, resp.Body)

@@ -1,4 +1,4 @@
-package v2client
+package v2http
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/luaetcd/go-luaetcd/luaetcd/backend"
+	"github.com/luaetcd/go-luaetcd/internal/backend"
 )
 
 // Failover between client URLs.
@@ -158,17 +158,20 @@ func (c *Client) doClient(ctx context.Context, k *call, idempotent bool) (*backe
 		last, lastFault = err, ep
 		var ae *answerError
 		if errors.As(err, &ae) {
-			return nil, fmt.Errorf("%s: %s", ep, cause(err))
+			return nil, failedAt(ep, err)
 		}
 		if !idempotent && !neverSent(err) {
-			return nil, fmt.Errorf("%s: %s; not resent: the request may have reached the server", ep, cause(err))
+			return nil, maybeApplied(ep, err)
 		}
 	}
 	if last5xx != nil {
 		return last5xx, nil
 	}
 	if len(tried) == 1 {
-		return nil, fmt.Errorf("%s: %s", lastFault, cause(last))
+		return nil, &kindError{failedAt(lastFault, last), backend.ErrAllEndpointsFailed}
 	}
-	return nil, fmt.Errorf("all %d endpoints failed (%s); last error: %s", len(tried), strings.Join(tried, ", "), cause(last))
+	return nil, &kindError{
+		fmt.Errorf("all %d endpoints failed (%s); last error: %w", len(tried), strings.Join(tried, ", "), causeError{last}),
+		backend.ErrAllEndpointsFailed,
+	}
 }

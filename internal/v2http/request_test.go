@@ -1,4 +1,4 @@
-package v2client
+package v2http
 
 import (
 	"context"
@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/luaetcd/go-luaetcd/internal/backend"
 	"github.com/luaetcd/go-luaetcd/internal/embedetcd"
-	"github.com/luaetcd/go-luaetcd/luaetcd/backend"
 )
 
 // Query parameters are sent in order and escaped: prevExist=false makes
@@ -24,10 +24,9 @@ import (
 func TestQueryParams(t *testing.T) {
 	c := newClient(t, Config{})
 	key := "/q/setnx"
-	do(t, c, &backend.Request{Method: http.MethodDelete, Endpoint: backend.Keys, Key: key, Timeout: 5 * time.Second})
+	do(t, c, &backend.Op{Kind: backend.Delete, Key: key, Timeout: 5 * time.Second})
 	setnx := set(key, "a&b+c=d")
-	setnx.Query = []backend.Param{{Name: "prevExist", Value: "false"}}
-	setnx.Idempotent = false
+	setnx.Kind = backend.Create
 	if resp := do(t, c, setnx); resp.Status != 201 {
 		t.Fatalf("setnx: %d %s", resp.Status, resp.Body)
 	}
@@ -35,7 +34,7 @@ func TestQueryParams(t *testing.T) {
 		t.Fatalf("second setnx: %d %s", resp.Status, resp.Body)
 	}
 	cas := set(key, "new")
-	cas.Query = []backend.Param{{Name: "prevExist", Value: "true"}, {Name: "prevValue", Value: "a&b+c=d"}}
+	cas.Kind, cas.PrevValue, cas.HasPrevValue = backend.CompareAndSwap, "a&b+c=d", true
 	if resp := do(t, c, cas); resp.Status != 200 || *decode(t, resp).PrevNode.Value != "a&b+c=d" {
 		t.Fatalf("compare-and-swap: %d %s", resp.Status, resp.Body)
 	}
@@ -44,9 +43,8 @@ func TestQueryParams(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got = r.URL.RawQuery }))
 	defer srv.Close()
 	fc := newClient(t, Config{Host: srv.URL})
-	do(t, fc, &backend.Request{Method: http.MethodGet, Endpoint: backend.Keys, Key: "/k", Query: []backend.Param{
-		{Name: "wait", Value: "true"}, {Name: "waitIndex", Value: "7"}, {Name: "recursive", Value: "true"}, {Name: "x", Value: "a b&c"}}})
-	if want := "wait=true&waitIndex=7&recursive=true&x=a+b%26c"; got != want {
+	do(t, fc, &backend.Op{Kind: backend.CompareAndSwap, Key: "/k", PrevIndex: 7, HasPrevIndex: true, PrevValue: "a b&c", HasPrevValue: true})
+	if want := "prevExist=true&prevIndex=7&prevValue=a+b%26c"; got != want {
 		t.Errorf("query %q, want %q", got, want)
 	}
 }
@@ -64,12 +62,11 @@ func TestBodies(t *testing.T) {
 	}))
 	defer srv.Close()
 	c := newClient(t, Config{Host: srv.URL, Peer: srv.URL})
-	do(t, c, &backend.Request{Method: http.MethodPut, Endpoint: backend.Keys, Key: "/f",
-		Form: []backend.Param{{Name: "value", Value: "a+b&c=1e+15 ü"}, {Name: "ttl", Value: ""}}})
+	do(t, c, &backend.Op{Kind: backend.Set, Key: "/f", Value: "a+b&c=1e+15 ü", HasValue: true, TTL: backend.NoTTL})
 	if s := <-ch; s.ctype != "application/x-www-form-urlencoded" || s.body != "value=a%2Bb%26c%3D1e%2B15+%C3%BC&ttl=" {
 		t.Errorf("form: %+v", s)
 	}
-	do(t, c, &backend.Request{Method: http.MethodPut, Endpoint: backend.AdminConfig, JSON: []byte(`{"activeSize":3}`)})
+	do(t, c, &backend.Op{Kind: backend.SetAdminConfig, Settings: []backend.Setting{{Name: "activeSize", Value: 3}}})
 	if s := <-ch; s.ctype != "application/json" || s.body != `{"activeSize":3}` {
 		t.Errorf("json: %+v", s)
 	}
@@ -81,7 +78,7 @@ func TestBodies(t *testing.T) {
 		t.Errorf("stored %q", *b.Node.Value)
 	}
 	// AdminConfig has no successor: the real peer's 404 comes back as is.
-	resp := do(t, rc, &backend.Request{Method: http.MethodPut, Endpoint: backend.AdminConfig, JSON: []byte(`{"activeSize":3}`)})
+	resp := do(t, rc, &backend.Op{Kind: backend.SetAdminConfig, Settings: []backend.Setting{{Name: "activeSize", Value: 3}}})
 	if resp.Status != 404 || string(resp.Body) != "404 page not found\n" {
 		t.Errorf("admin config on etcd 3.5: %d %q", resp.Status, resp.Body)
 	}
@@ -111,8 +108,7 @@ func TestRedirect307(t *testing.T) {
 func TestWaitTimeout(t *testing.T) {
 	c := newClient(t, Config{})
 	start := time.Now()
-	resp, err := c.Do(context.Background(), &backend.Request{Method: http.MethodGet, Endpoint: backend.Keys, Key: "/wait/never",
-		Query: []backend.Param{{Name: "wait", Value: "true"}}, Timeout: 300 * time.Millisecond, Idempotent: true})
+	resp, err := c.Do(context.Background(), &backend.Op{Kind: backend.Watch, Key: "/wait/never", Timeout: 300 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,8 +130,7 @@ func TestCancelWait(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
 		go func() {
-			_, err := c.Do(ctx, &backend.Request{Method: http.MethodGet, Endpoint: backend.Keys, Key: "/wait/cancel",
-				Query: []backend.Param{{Name: "wait", Value: "true"}}, Timeout: time.Minute, Idempotent: true})
+			_, err := c.Do(ctx, &backend.Op{Kind: backend.Watch, Key: "/wait/cancel", Timeout: time.Minute})
 			done <- err
 		}()
 		time.Sleep(100 * time.Millisecond)
@@ -224,9 +219,9 @@ func TestErrorsAndHook(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var infos []Info
+	var infos []backend.Info
 	dead := "http://127.0.0.1:" + strconv.Itoa(port)
-	c, err := New(Config{Host: "http://root:s3cret@127.0.0.1:" + strconv.Itoa(port) + "/", Password: "other", Hook: func(i Info) { infos = append(infos, i) }})
+	c, err := New(Config{Host: "http://root:s3cret@127.0.0.1:" + strconv.Itoa(port) + "/", Password: "other", Hook: func(i backend.Info) { infos = append(infos, i) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,7 +243,7 @@ func TestErrorsAndHook(t *testing.T) {
 	}))
 	defer srv.Close()
 	infos = nil
-	c, _ = New(Config{Host: strings.Replace(srv.URL, "://", "://root:s3cret@", 1), Hook: func(i Info) { infos = append(infos, i) }})
+	c, _ = New(Config{Host: strings.Replace(srv.URL, "://", "://root:s3cret@", 1), Hook: func(i backend.Info) { infos = append(infos, i) }})
 	c.lookupOK = true
 	do(t, c, get("/a"))
 	if auth != "root:s3cret" || len(infos) != 1 || strings.Contains(infos[0].URL, "s3cret") || infos[0].Status != 201 {
@@ -288,7 +283,7 @@ func TestNewValidates(t *testing.T) {
 		t.Errorf("endpoints %q", got)
 	}
 	c, _ = New(Config{})
-	if c.Endpoints()[0] != DefaultHost {
+	if c.Endpoints()[0] != backend.DefaultHost {
 		t.Errorf("default host %v", c.Endpoints())
 	}
 }
@@ -314,15 +309,15 @@ func TestMaxBodySize(t *testing.T) {
 // Version and stats go to their paths on the real server.
 func TestVersionAndStats(t *testing.T) {
 	c := newClient(t, Config{})
-	for ep, want := range map[backend.Endpoint]string{
+	for kind, want := range map[backend.Kind]string{
 		backend.Version:     `"etcdserver"`,
 		backend.StatsSelf:   `"leaderInfo"`,
 		backend.StatsStore:  `"getsSuccess"`,
 		backend.StatsLeader: `"followers"`,
 	} {
-		resp := do(t, c, &backend.Request{Method: http.MethodGet, Endpoint: ep, Idempotent: true})
+		resp := do(t, c, &backend.Op{Kind: kind})
 		if resp.Status != 200 || !strings.Contains(string(resp.Body), want) {
-			t.Errorf("endpoint %d: %d %s", ep, resp.Status, resp.Body)
+			t.Errorf("%s: %d %s", kind, resp.Status, resp.Body)
 		}
 	}
 }
@@ -367,7 +362,7 @@ func TestCustomHTTPClient(t *testing.T) {
 	rt := &countingRT{base: http.DefaultTransport}
 	c := newClient(t, Config{HTTPClient: &http.Client{Transport: rt}})
 	do(t, c, get("/"))
-	do(t, c, &backend.Request{Method: http.MethodGet, Endpoint: backend.Version})
+	do(t, c, &backend.Op{Kind: backend.Version})
 	if rt.n.Load() != 2 {
 		t.Errorf("custom client saw %d requests", rt.n.Load())
 	}

@@ -1,11 +1,10 @@
-package v2client
+package v2http
 
 import (
-	"net/http"
 	"testing"
 	"time"
 
-	"github.com/luaetcd/go-luaetcd/luaetcd/backend"
+	"github.com/luaetcd/go-luaetcd/internal/backend"
 )
 
 // Keys and values with characters the original client corrupted round-trip
@@ -46,8 +45,7 @@ func TestKeysRoundTrip(t *testing.T) {
 		if resp.Header.Get("X-Etcd-Index") == "" {
 			t.Errorf("no X-Etcd-Index header")
 		}
-		del := &backend.Request{Method: http.MethodDelete, Endpoint: backend.Keys, Key: key,
-			Query: []backend.Param{{Name: "prevValue", Value: val}}, Timeout: 10 * time.Second}
+		del := &backend.Op{Kind: backend.CompareAndDelete, Key: key, PrevValue: val, HasPrevValue: true, Timeout: 10 * time.Second}
 		resp = do(t, c, del)
 		if b := decode(t, resp); resp.Status != 200 || b.Node.Key != key || b.Action != "compareAndDelete" {
 			t.Errorf("delete %q: status %d body %s", key, resp.Status, resp.Body)

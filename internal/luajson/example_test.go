@@ -5,7 +5,7 @@ import (
 
 	lua "github.com/yuin/gopher-lua"
 
-	"github.com/luaetcd/go-luaetcd/luaetcd/luajson"
+	"github.com/luaetcd/go-luaetcd/internal/luajson"
 )
 
 // run evaluates a Lua expression.

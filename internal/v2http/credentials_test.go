@@ -1,4 +1,4 @@
-package v2client
+package v2http
 
 import "testing"
 

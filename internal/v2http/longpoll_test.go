@@ -1,4 +1,4 @@
-package v2client
+package v2http
 
 import (
 	"bytes"
@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/luaetcd/go-luaetcd/luaetcd/backend"
+	"github.com/luaetcd/go-luaetcd/internal/backend"
 )
 
 // faultProxy stands in front of the real etcd and forwards everything, but
@@ -135,13 +135,8 @@ func (p *faultProxy) watches() ([]url.Values, []string) {
 	return append([]url.Values(nil), p.queries...), append([]string(nil), p.indexes...)
 }
 
-func watchReq(key string, idx uint64, timeout time.Duration) *backend.Request {
-	q := []backend.Param{{Name: "wait", Value: "true"}}
-	if idx > 0 {
-		q = append(q, backend.Param{Name: "waitIndex", Value: strconv.FormatUint(idx, 10)})
-	}
-	return &backend.Request{Method: http.MethodGet, Endpoint: backend.Keys, Key: key, Query: q,
-		Timeout: timeout, Idempotent: true, LongPoll: true}
+func watchReq(key string, idx uint64, timeout time.Duration) *backend.Op {
+	return &backend.Op{Kind: backend.Watch, Key: key, WaitIndex: idx, HasWaitIndex: idx > 0, Timeout: timeout}
 }
 
 // A watch without waitIndex whose stream ends empty is sent again from the
@@ -235,10 +230,6 @@ func TestLongPollBrokenStream(t *testing.T) {
 	if qs, _ := p.watches(); len(qs) != 2 {
 		t.Fatalf("%d watches, want 2", len(qs))
 	}
-	// The text brokenStream matches is what the client says of such a body.
-	if !brokenStream(errors.New("http://x: reading response body: connection closed by the server (eof)")) {
-		t.Fatal("brokenStream does not match")
-	}
 }
 
 // A wait far longer than the proxy's idle limit and the transport's
@@ -320,22 +311,6 @@ func TestLongPollCancel(t *testing.T) {
 	}
 	if d := time.Since(start); d > time.Second {
 		t.Fatalf("cancel took %v", d)
-	}
-}
-
-// Only a long poll is re-sent: a request without LongPoll gets the empty
-// answer as it is.
-func TestLongPollOnlyWhenAsked(t *testing.T) {
-	p := newFaultProxy(t, func(int) string { return "empty" })
-	c := newClient(t, Config{Host: p.URL})
-	req := watchReq("/longpoll/plain", 0, 5*time.Second)
-	req.LongPoll = false
-	resp := do(t, c, req)
-	if resp.Status != 200 || len(resp.Body) != 0 {
-		t.Fatalf("got %d %q", resp.Status, resp.Body)
-	}
-	if qs, _ := p.watches(); len(qs) != 1 {
-		t.Fatalf("%d watches, want 1", len(qs))
 	}
 }
 

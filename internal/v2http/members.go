@@ -1,4 +1,4 @@
-package v2client
+package v2http
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/luaetcd/go-luaetcd/luaetcd/backend"
+	"github.com/luaetcd/go-luaetcd/internal/backend"
 )
 
 // machine is one member in the shape of the etcd 0.4 admin API
@@ -29,22 +29,11 @@ type member struct {
 	ClientURLs []string `json:"clientURLs"`
 }
 
-// machinesCall is the peer request for /v2/admin/machines[/name]; the name
-// is one escaped path segment.
-func machinesCall(req *backend.Request) *call {
-	k := newCall(req, "/v2/admin/machines")
-	if req.Key != "" {
-		k.path += "/" + req.Key
-		k.rawPath += "/" + url.PathEscape(req.Key)
-	}
-	return k
-}
-
 // adminMachines answers AdminMachines: the etcd 0.4 peer API when it
 // exists, else /v2/members translated to the 0.4 shape (GET) or the member
 // removed by id (DELETE with a name).
-func (c *Client) adminMachines(ctx context.Context, req *backend.Request) (*backend.Response, error) {
-	k := machinesCall(req)
+func (c *Client) adminMachines(ctx context.Context, op *backend.Op, method string) (*backend.Response, error) {
+	k := machinesCall(op, method)
 	var peerResp *backend.Response
 	if c.peer != nil {
 		resp, err := c.send(ctx, c.peer, k)
@@ -58,29 +47,29 @@ func (c *Client) adminMachines(ctx context.Context, req *backend.Request) (*back
 		default:
 			var ae *answerError
 			if errors.As(err, &ae) {
-				return nil, fmt.Errorf("peer %s: %s", c.peer, cause(err))
+				return nil, fmt.Errorf("peer %w", failedAt(c.peer, err))
 			}
 			// Connection failure to the peer: try the modern API.
 		}
 	}
 	switch {
 	case k.method == http.MethodGet:
-		return c.membersAsMachines(ctx, req.Key)
-	case k.method == http.MethodDelete && req.Key != "":
-		return c.removeMember(ctx, req.Key)
+		return c.membersAsMachines(ctx, op.Name)
+	case k.method == http.MethodDelete && op.Name != "":
+		return c.removeMember(ctx, op.Name)
 	case peerResp != nil:
 		return peerResp, nil
 	}
 	// No peer answer and nothing to translate: let the client URL answer
 	// (a modern etcd says 404 or 405).
-	m := newCall(req, "/v2/members")
-	return c.doClient(ctx, m, req.Idempotent)
+	m := newCall(op, method, "/v2/members")
+	return c.doClient(ctx, m, op.Kind.Idempotent())
 }
 
 // fetchMembers reads GET /v2/members. A non-200 answer is returned as the
 // Response with nil members.
 func (c *Client) fetchMembers(ctx context.Context) ([]member, *backend.Response, error) {
-	resp, err := c.doClient(ctx, &call{method: http.MethodGet, path: "/v2/members", rawPath: "/v2/members"}, true)
+	resp, err := c.doClient(ctx, plainCall(backend.Machines, http.MethodGet, "/v2/members"), true)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -99,7 +88,7 @@ func (c *Client) fetchMembers(ctx context.Context) ([]member, *backend.Response,
 // leaderID asks for the leader's member id: /v2/stats/self's
 // leaderInfo.leader, else /v2/members/leader. "" when neither says.
 func (c *Client) leaderID(ctx context.Context) string {
-	resp, err := c.doClient(ctx, &call{method: http.MethodGet, path: "/v2/stats/self", rawPath: "/v2/stats/self"}, true)
+	resp, err := c.doClient(ctx, plainCall(backend.Machines, http.MethodGet, "/v2/stats/self"), true)
 	if err == nil && resp.Status == http.StatusOK {
 		var s struct {
 			LeaderInfo struct {
@@ -113,7 +102,7 @@ func (c *Client) leaderID(ctx context.Context) string {
 	if ctx.Err() != nil {
 		return ""
 	}
-	resp, err = c.doClient(ctx, &call{method: http.MethodGet, path: "/v2/members/leader", rawPath: "/v2/members/leader"}, true)
+	resp, err = c.doClient(ctx, plainCall(backend.Machines, http.MethodGet, "/v2/members/leader"), true)
 	if err == nil && resp.Status == http.StatusOK {
 		var m member
 		if json.Unmarshal(resp.Body, &m) == nil {
@@ -196,7 +185,7 @@ func (c *Client) removeMember(ctx context.Context, name string) (*backend.Respon
 	}
 	for _, m := range members {
 		if m.Name == name && m.ID != "" {
-			k := &call{method: http.MethodDelete, path: "/v2/members/" + m.ID, rawPath: "/v2/members/" + url.PathEscape(m.ID)}
+			k := &call{kind: backend.RemoveMachine, key: name, method: http.MethodDelete, path: "/v2/members/" + m.ID, rawPath: "/v2/members/" + url.PathEscape(m.ID)}
 			return c.doClient(ctx, k, false)
 		}
 	}
@@ -263,7 +252,7 @@ func (c *Client) lookup(ctx context.Context, timeout time.Duration, keep bool) (
 		ctx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
 	}
-	resp, err := c.adminMachines(ctx, &backend.Request{Method: http.MethodGet, Endpoint: backend.AdminMachines, Idempotent: true})
+	resp, err := c.adminMachines(ctx, &backend.Op{Kind: backend.Machines}, http.MethodGet)
 	if err != nil {
 		if ctx.Err() != nil {
 			return fmt.Errorf("membership lookup: %v", ctx.Err())

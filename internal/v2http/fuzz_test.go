@@ -1,4 +1,4 @@
-package v2client
+package v2http
 
 import (
 	"bufio"
@@ -10,7 +10,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/luaetcd/go-luaetcd/luaetcd/backend"
+	"github.com/luaetcd/go-luaetcd/internal/backend"
 )
 
 // FuzzKeyURL checks the URL built for a key: parsed back (by url.Parse,
@@ -32,14 +32,12 @@ func FuzzKeyURL(f *testing.F) {
 		eps = append(eps, ep)
 	}
 	f.Fuzz(func(t *testing.T, key string) {
-		req := &backend.Request{Method: http.MethodGet, Endpoint: backend.Keys, Key: key,
-			Query: []backend.Param{{Name: "wait", Value: "true"}, {Name: "x", Value: key}}}
-		// As dispatch does.
+		// A compare-and-swap puts the key in the path and in the query.
+		cl := keysCall(&backend.Op{Kind: backend.CompareAndSwap, Key: key, PrevValue: key, HasPrevValue: true})
 		k := key
 		if !strings.HasPrefix(k, "/") && k != "" {
 			k = "/" + k
 		}
-		cl := newCall(req, "/v2/keys"+k)
 		for _, ep := range eps {
 			u := cl.urlFor(ep)
 			s := u.String()
@@ -51,7 +49,7 @@ func FuzzKeyURL(f *testing.F) {
 			if p.Path != want {
 				t.Fatalf("key %q: url %q parses to path %q, want %q", key, s, p.Path, want)
 			}
-			if got := p.Query(); got.Get("wait") != "true" || got.Get("x") != key && utf8.ValidString(key) {
+			if got := p.Query(); got.Get("prevExist") != "true" || got.Get("prevValue") != key && utf8.ValidString(key) {
 				t.Fatalf("key %q: query %q parses to %v", key, p.RawQuery, got)
 			}
 			if p.Fragment != "" || p.User != nil {
