@@ -19,6 +19,7 @@ import (
 
 	"github.com/luaetcd/go-luaetcd/internal/backend"
 	"github.com/luaetcd/go-luaetcd/internal/embedetcd"
+	"github.com/luaetcd/go-luaetcd/internal/v2api"
 )
 
 // deadURL is a loopback URL where nothing listens.
@@ -150,7 +151,7 @@ func TestFailoverAmbiguous(t *testing.T) {
 }
 
 // machineList is the etcd 0.4 admin API's answer shape.
-func machineList(ms ...machine) string {
+func machineList(ms ...v2api.Machine) string {
 	b, _ := json.Marshal(ms)
 	return string(b)
 }
@@ -168,9 +169,9 @@ func TestAdminMachines04(t *testing.T) {
 		switch r.URL.Path {
 		case "/v2/admin/machines":
 			io.WriteString(w, machineList(
-				machine{Name: "m1", State: "follower", ClientURL: f1, PeerURL: "http://p1"},
-				machine{Name: "m2", State: "leader", ClientURL: etcd.ClientURL, PeerURL: "http://p2"},
-				machine{Name: "m3", State: "follower", ClientURL: f2, PeerURL: "http://p3"}))
+				v2api.Machine{Name: "m1", State: "follower", ClientURL: f1, PeerURL: "http://p1"},
+				v2api.Machine{Name: "m2", State: "leader", ClientURL: etcd.ClientURL, PeerURL: "http://p2"},
+				v2api.Machine{Name: "m3", State: "follower", ClientURL: f2, PeerURL: "http://p3"}))
 		case "/v2/admin/machines/m 2":
 			io.WriteString(w, `{"name":"m 2"}`)
 		default:

@@ -10,16 +10,8 @@ import (
 	"time"
 
 	"github.com/luaetcd/go-luaetcd/internal/backend"
+	"github.com/luaetcd/go-luaetcd/internal/v2api"
 )
-
-// machine is one member in the shape of the etcd 0.4 admin API
-// (GET peer /v2/admin/machines).
-type machine struct {
-	Name      string `json:"name"`
-	State     string `json:"state"` // "leader" or "follower"
-	ClientURL string `json:"clientURL"`
-	PeerURL   string `json:"peerURL"`
-}
 
 // member is one entry of GET /v2/members (etcd 2.x/3.x).
 type member struct {
@@ -122,11 +114,11 @@ func (c *Client) membersAsMachines(ctx context.Context, name string) (*backend.R
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
-	machines := make([]machine, 0, len(members))
+	machines := make([]v2api.Machine, 0, len(members))
 	for _, m := range members {
-		mc := machine{Name: m.Name, State: "follower"}
+		mc := v2api.Machine{Name: m.Name, State: v2api.StateFollower}
 		if m.ID != "" && m.ID == leader {
-			mc.State = "leader"
+			mc.State = v2api.StateLeader
 		}
 		if len(m.ClientURLs) > 0 {
 			mc.ClientURL = m.ClientURLs[0]
@@ -136,35 +128,19 @@ func (c *Client) membersAsMachines(ctx context.Context, name string) (*backend.R
 		}
 		machines = append(machines, mc)
 	}
-	var v any = machines
-	status := http.StatusOK
-	if name != "" {
-		v = notFound(name)
-		status = http.StatusNotFound
-		for _, mc := range machines {
-			if mc.Name == name {
-				v, status = mc, http.StatusOK
-				break
-			}
-		}
+	if name == "" {
+		return synthesized(resp, http.StatusOK, machines), nil
 	}
-	return synthesized(resp, status, v), nil
-}
-
-// notFound is the etcd-like error body for an unknown machine name.
-func notFound(name string) map[string]any {
-	return map[string]any{
-		"errorCode": 100,
-		"message":   "Key not found",
-		"cause":     "/_etcd/machines/" + name,
-		"index":     0,
+	if mc := v2api.FindMachine(machines, name); mc != nil {
+		return synthesized(resp, http.StatusOK, mc), nil
 	}
+	e := v2api.MachineNotFound(name)
+	return synthesized(resp, e.Status(), e), nil
 }
 
 // synthesized builds a JSON Response answering for the server whose
-// answer from was translated.
+// answer from was translated: its cluster id and date go with it.
 func synthesized(from *backend.Response, status int, v any) *backend.Response {
-	body, _ := json.Marshal(v)
 	h := http.Header{"Content-Type": {"application/json"}}
 	if from != nil {
 		for _, k := range []string{"X-Etcd-Cluster-Id", "Date"} {
@@ -173,7 +149,7 @@ func synthesized(from *backend.Response, status int, v any) *backend.Response {
 			}
 		}
 	}
-	return &backend.Response{Status: status, Header: h, Body: body}
+	return &backend.Response{Status: status, Header: h, Body: v2api.Marshal(v)}
 }
 
 // removeMember answers DELETE adminMachines(name) on a modern cluster:
@@ -189,7 +165,8 @@ func (c *Client) removeMember(ctx context.Context, name string) (*backend.Respon
 			return c.doClient(ctx, k, false)
 		}
 	}
-	return synthesized(resp, http.StatusNotFound, notFound(name)), nil
+	e := v2api.MachineNotFound(name)
+	return synthesized(resp, e.Status(), e), nil
 }
 
 // lookupDue claims the next lazy membership lookup when one is due: none
@@ -262,7 +239,7 @@ func (c *Client) lookup(ctx context.Context, timeout time.Duration, keep bool) (
 	if resp.Status != http.StatusOK {
 		return fmt.Errorf("membership lookup: status %d", resp.Status)
 	}
-	var machines []machine
+	var machines []v2api.Machine
 	if err := json.Unmarshal(resp.Body, &machines); err != nil {
 		return fmt.Errorf("membership lookup: bad machine list: %v", err)
 	}
@@ -300,7 +277,7 @@ func rebuild(members []*endpoint, cur *endpoint) []*endpoint {
 // machineEndpoints turns a machine list into endpoints: the leader first,
 // then the followers in list order. URLs that do not parse are skipped; a
 // URL already known keeps its credentials.
-func (c *Client) machineEndpoints(machines []machine) []*endpoint {
+func (c *Client) machineEndpoints(machines []v2api.Machine) []*endpoint {
 	old, _ := c.snapshot()
 	var leaders, followers []*endpoint
 	for _, m := range machines {
@@ -320,7 +297,7 @@ func (c *Client) machineEndpoints(machines []machine) []*endpoint {
 		if containsEndpoint(leaders, ep) || containsEndpoint(followers, ep) {
 			continue
 		}
-		if m.State == "leader" {
+		if m.State == v2api.StateLeader {
 			leaders = append(leaders, ep)
 		} else {
 			followers = append(followers, ep)

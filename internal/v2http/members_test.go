@@ -12,16 +12,17 @@ import (
 
 	"github.com/luaetcd/go-luaetcd/internal/backend"
 	"github.com/luaetcd/go-luaetcd/internal/embedetcd"
+	"github.com/luaetcd/go-luaetcd/internal/v2api"
 	"go.etcd.io/etcd/server/v3/embed"
 )
 
-func machines(t *testing.T, c *Client, name string) (*backend.Response, []machine) {
+func machines(t *testing.T, c *Client, name string) (*backend.Response, []v2api.Machine) {
 	t.Helper()
 	resp := do(t, c, &backend.Op{Kind: backend.Machines, Name: name, Timeout: 10 * time.Second})
 	if resp.Header.Get("Content-Type") != "application/json" {
 		t.Errorf("content-type %q", resp.Header.Get("Content-Type"))
 	}
-	var ms []machine
+	var ms []v2api.Machine
 	if name == "" && resp.Status == 200 {
 		if err := json.Unmarshal(resp.Body, &ms); err != nil {
 			t.Fatalf("%s: %v", resp.Body, err)
@@ -37,12 +38,12 @@ func TestAdminMachinesModern(t *testing.T) {
 	for _, peer := range []string{etcd.PeerURL, deadURL(t), ""} {
 		c := newClient(t, Config{Peer: peer})
 		resp, ms := machines(t, c, "")
-		want := []machine{{Name: "default", State: "leader", ClientURL: etcd.ClientURL, PeerURL: etcd.PeerURL}}
+		want := []v2api.Machine{{Name: "default", State: "leader", ClientURL: etcd.ClientURL, PeerURL: etcd.PeerURL}}
 		if resp.Status != 200 || len(ms) != 1 || ms[0] != want[0] {
 			t.Errorf("peer %q: %d %s", peer, resp.Status, resp.Body)
 		}
 		resp, _ = machines(t, c, "default")
-		var m machine
+		var m v2api.Machine
 		if json.Unmarshal(resp.Body, &m); resp.Status != 200 || m != want[0] {
 			t.Errorf("peer %q, named: %d %s", peer, resp.Status, resp.Body)
 		}
@@ -123,7 +124,7 @@ func TestRemoveAdminMachines(t *testing.T) {
 
 	// b publishes its name and client URL through raft after it starts;
 	// until a has applied that, b is listed without them.
-	var ms []machine
+	var ms []v2api.Machine
 	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(100 * time.Millisecond) {
 		_, ms = machines(t, c, "")
 		if len(ms) == 2 && ms[0].Name != "" && ms[1].Name != "" && ms[0].ClientURL != "" && ms[1].ClientURL != "" {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/luaetcd/go-luaetcd/internal/backend"
+	"github.com/luaetcd/go-luaetcd/internal/v2api"
 )
 
 // faultServer answers every request with a fixed 5xx. It injects a fault
@@ -270,8 +271,8 @@ func TestRefreshAfterFailover(t *testing.T) {
 		lookups.Add(1)
 		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, machineList(
-			machine{Name: "m1", State: "leader", ClientURL: p1.URL},
-			machine{Name: "m2", State: "follower", ClientURL: p2.URL}))
+			v2api.Machine{Name: "m1", State: "leader", ClientURL: p1.URL},
+			v2api.Machine{Name: "m2", State: "follower", ClientURL: p2.URL}))
 	}))
 	defer peer.Close()
 	now := time.Unix(1e9, 0)
