@@ -239,7 +239,7 @@ func newTestStateOn(t *testing.T, tg target, ctx context.Context, prefix string,
 // runs to the end; it fails by raising an error (helpers in
 // testdata/etcd/lib/check.lua).
 func TestScripts(t *testing.T) {
-	files, err := filepath.Glob("../testdata/etcd/*.lua")
+	files, err := filepath.Glob("testdata/etcd/*.lua")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no scripts: %v", err)
 	}
@@ -265,5 +265,5 @@ func runScript(t *testing.T, tg target, name, f string) {
 
 // pkgPath lets scripts require the helpers in testdata/etcd/lib.
 func pkgPath(L *lua.LState) {
-	L.GetGlobal("package").(*lua.LTable).RawSetString("path", lua.LString("../testdata/etcd/lib/?.lua"))
+	L.GetGlobal("package").(*lua.LTable).RawSetString("path", lua.LString("testdata/etcd/lib/?.lua"))
 }
