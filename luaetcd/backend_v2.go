@@ -5,8 +5,12 @@ import (
 	"github.com/luaetcd/go-luaetcd/internal/v2http"
 )
 
-// newBackend builds the etcd v2 HTTP backend for a client's settings.
+// newBackend builds the etcd v2 HTTP backend for a client's settings
+// (or returns the one backend a test gave).
 func (cfg *config) newBackend(s *settings) (backend.Backend, error) {
+	if cfg.backend != nil {
+		return cfg.backend, nil
+	}
 	tc := cfg.tlsConfig
 	if !s.tls.empty() {
 		var err error

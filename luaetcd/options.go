@@ -26,6 +26,9 @@ type config struct {
 	user       string
 	password   string
 	maxBody    int64
+	// backend, when set, serves every client instead of one v2 HTTP
+	// backend per client (tests: the fake backend).
+	backend backend.Backend
 }
 
 // RequestInfo describes one request a client sent to etcd, for logging

@@ -44,7 +44,8 @@ function M.status(ent, err, want, what)
     return ent
 end
 
--- M.nosend(f, ...) checks that f sends no request.
+-- M.nosend(f, ...) checks that f sends no request (request_count() is
+-- the number of requests the backend under test has been asked).
 function M.nosend(f, ...)
     local before = request_count()
     local r = { f(...) }
@@ -54,11 +55,20 @@ function M.nosend(f, ...)
     return unpack(r)
 end
 
-function M.client(opts)
+-- M.opts(opts) fills in what the test harness gives every client: OPTS,
+-- the options that select and reach the backend under test (the host,
+-- for the v2 backend), and the script's PREFIX.
+function M.opts(opts)
     opts = opts or {}
-    if opts.host == nil then opts.host = HOST end
+    for k, v in pairs(OPTS) do
+        if opts[k] == nil then opts[k] = v end
+    end
     if opts.prefix == nil then opts.prefix = PREFIX end
-    local cli, err = require('etcd.luasocket').new(opts)
+    return opts
+end
+
+function M.client(opts)
+    local cli, err = require('etcd.luasocket').new(M.opts(opts))
     if not cli then error('new: ' .. tostring(err), 2) end
     return cli
 end

@@ -5,12 +5,10 @@ local cli = check.client()
 local keys = {}
 for i = 1, 5 do
     local ent = check.status(cli:push('/queue', { job = i }), nil, 201, 'push')
-    local r = last_request()
-    check.eq(r.method, 'POST')
-    check.eq(r.path, '/v2/keys' .. PREFIX .. '/queue')
-    check.eq(r.body, 'value=%7B%22job%22%3A' .. i .. '%7D&ttl=')
     check.eq(ent.body.action, 'create')
+    check.eq(ent.body.node.value, '{"job":' .. i .. '}')
     keys[i] = ent.body.node.key
+    check.eq(keys[i]:sub(1, #PREFIX + 7), PREFIX .. '/queue/', 'below the directory')
 end
 for i = 2, 5 do check.ok(keys[i] > keys[i - 1], 'in order') end
 
@@ -24,3 +22,7 @@ for i = 1, 5 do check.eq(seen[keys[i]], '{"job":' .. i .. '}') end
 -- push with a ttl
 ent = check.status(cli:push('/queue', 'x', 60), nil, 201)
 check.eq(ent.body.node.ttl, 60)
+-- push below a file: not a directory
+cli:set('/file', 1)
+ent = check.status(cli:push('/file', 'x'), nil, 400, 'push below a file')
+check.eq(ent.body.errorCode, 104)

@@ -7,14 +7,10 @@ check.eq(cli:get('/short').body.node.ttl, 1)
 sleep(2.5)
 check.status(cli:get('/short'), nil, 404, 'expired')
 
--- setTTL on a key: GET, then a guarded PUT re-sending the raw value
+-- setTTL on a key: the value stays, the ttl changes
 local ent = check.status(cli:set('/k', { a = 'b&c' }), nil, 201)
 local idx = ent.body.node.modifiedIndex
 ent = check.status(cli:setTTL('/k', 100), nil, 200, 'setTTL')
-local r = last_request()
-check.eq(r.method, 'PUT')
-check.eq(r.query, 'prevExist=true&prevIndex=' .. idx .. '&prevValue=%7B%22a%22%3A%22b%26c%22%7D')
-check.eq(r.body, 'ttl=100&value=%7B%22a%22%3A%22b%26c%22%7D')
 check.eq(ent.body.node.ttl, 100)
 ent = cli:get('/k')
 check.eq(ent.body.node.value.a, 'b&c', 'value unchanged')
@@ -23,17 +19,13 @@ check.ok(ent.body.node.ttl <= 100 and ent.body.node.ttl > 90, 'ttl set')
 check.status(cli:setTTL('/k', -1), nil, 200)
 check.eq(cli:get('/k').body.node.ttl, nil, 'ttl removed')
 check.status(cli:setTTL('/k'), nil, 200)
-check.eq(last_request().body:sub(1, 4), 'ttl=', 'ttl first')
 
--- setTTL on a directory sends lua-etcd's request. etcd 3.4 updates the
+-- setTTL on a directory: etcd 3.4 updates the
 -- TTL; etcd 3.5's v2 store refuses to write a directory (node.Write), so
 -- it answers 500 "Raft Internal Error ... Not a file": returned as is.
 check.status(cli:mkdir('/dir'), nil, 201)
 local v35 = cli:version().body.etcdserver:match('^3%.5%.') ~= nil
 ent = cli:setTTL('/dir', 50)
-r = last_request()
-check.eq(r.query, 'prevExist=true')
-check.eq(r.body, 'ttl=50&dir=true')
 if v35 then
     check.status(ent, nil, 500, 'setTTL dir on 3.5')
     check.eq(ent.body.errorCode, 300)
@@ -42,9 +34,8 @@ else
     check.eq(cli:get('/dir').body.node.ttl ~= nil, true, 'dir ttl set')
 end
 
--- a missing key: the GET's answer is returned as is
+-- a missing key: not found
 ent = check.status(cli:setTTL('/missing', 5), nil, 404)
-check.eq(last_request().method, 'GET')
 
 -- expiry of a directory
 check.status(cli:mkdir('/tmpdir', 1), nil, 201)

@@ -1,16 +1,9 @@
--- set / get / delete: request shapes, values, keys, the entity.
+-- set / get / delete: values, keys and the entity as a script sees them.
 local check = require('check')
 local cjson = require('cjson')
 local cli = check.client()
 
--- set: PUT keys/KEY, form value=<json>&ttl=
 local ent = check.status(cli:set('/a', 'hi'), nil, 201, 'set')
-local r = last_request()
-check.eq(r.method, 'PUT')
-check.eq(r.path, '/v2/keys' .. PREFIX .. '/a')
-check.eq(r.query, '')
-check.eq(r.content_type, 'application/x-www-form-urlencoded')
-check.eq(r.body, 'value=%22hi%22&ttl=')
 -- a write's entity keeps the raw JSON text
 check.eq(ent.body.action, 'set')
 check.eq(ent.body.node.value, '"hi"')
@@ -20,19 +13,16 @@ check.eq(type(ent.body.node.modifiedIndex), 'number')
 check.eq(ent.header['content-type'], 'application/json')
 check.ok(tonumber(ent.header['x-etcd-index']) > 0, 'x-etcd-index')
 for k in pairs(ent.header) do check.eq(k, k:lower(), 'header name') end
+-- a second set of the key answers 200 and shows the node it replaced
+ent = check.status(cli:set('/a', 'hi'), nil, 200, 'set again')
+check.eq(ent.body.prevNode.value, '"hi"')
 
 -- get decodes node.value
 ent = check.status(cli:get('/a'), nil, 200, 'get')
 check.eq(ent.body.action, 'get')
 check.eq(ent.body.node.value, 'hi')
-r = last_request()
-check.eq(r.method, 'GET')
-check.eq(r.query, '')
--- consistent reads send consistent=true and quorum=true; false sends nothing
-cli:get('/a', true)
-check.eq(last_request().query, 'consistent=true&quorum=true')
-cli:get('/a', false)
-check.eq(last_request().query, '')
+check.eq(check.status(cli:get('/a', true), nil, 200, 'consistent get').body.node.value, 'hi')
+check.eq(check.status(cli:get('/a', false), nil, 200).body.node.value, 'hi')
 
 -- values round-trip through JSON with cjson's rules
 local values = {
@@ -48,7 +38,7 @@ for i, c in ipairs(values) do
     ent = check.status(cli:get(key), nil, 200)
     check.eq(cjson.encode(ent.body.node.value), cjson.encode(c[1]), 'decoded value ' .. c[2])
 end
--- the form is properly encoded: 1e+15 survives, a+b is not a b
+-- values survive the trip: 1e+15 is not 1e 15, a+b is not a b
 check.eq(cli:get('/v4').body.node.value, 1e15)
 check.eq(cli:get('/v11').body.node.value, 'a+b&c=d;e#f%g')
 -- nested tables
@@ -57,20 +47,19 @@ ent = cli:get('/nested')
 check.eq(ent.body.node.value.list[2], 'two')
 check.eq(ent.body.node.value.list[3].three, 3)
 check.eq(ent.body.node.value.ok, true)
--- a nil value sends no value: etcd stores ""
-check.status(cli:set('/nilv', nil), nil, 201)
-check.eq(last_request().body, 'ttl=')
+-- a nil value stores ""
+ent = check.status(cli:set('/nilv', nil), nil, 201)
+check.eq(ent.body.node.value, '')
 -- "" is not JSON, so get fails with the decoder's message
 local v, err = cli:get('/nilv')
 check.eq(v, nil)
 check.eq(err, 'Expected value but found T_END at character 1')
 
 -- keys: normalized like a path, prefix prepended after
-check.status(cli:set('//n/./x/../y/', 1), nil, 201)
-check.eq(last_request().path, '/v2/keys' .. PREFIX .. '/n/y')
+ent = check.status(cli:set('//n/./x/../y/', 1), nil, 201)
+check.eq(ent.body.node.key, PREFIX .. '/n/y')
 check.status(cli:get('n/y'), nil, 200, 'relative key')
-check.status(cli:get('/../../n/y'), nil, 200, '.. stops at the prefix')
-check.eq(last_request().path, '/v2/keys' .. PREFIX .. '/n/y')
+check.eq(check.status(cli:get('/../../n/y'), nil, 200, '.. stops at the prefix').body.node.key, PREFIX .. '/n/y')
 
 -- keys with characters the original broke on round-trip exactly
 local odd = { 'a b', 'ü/ñ', 'q?x', 'h#x', 'p%41', 'a&b=c;d+e', '%', '100%', 'tab\tx', 'é€😀' }
@@ -85,14 +74,14 @@ end
 local list = check.status(cli:readdir('/odd'), nil, 200)
 check.eq(#list.body.node.nodes, #odd, 'listing')
 
--- ttl in the form: nil -> client default (none), negative -> empty, 0 -> 0
-cli:set('/t', 1, 100)
-check.eq(last_request().body, 'value=1&ttl=100')
-cli:set('/t', 1, -5)
-check.eq(last_request().body, 'value=1&ttl=')
+-- ttl: nil -> client default (none), negative -> none
+ent = check.status(cli:set('/t', 1, 100), nil, 201)
+check.eq(ent.body.node.ttl, 100)
+check.ok(type(ent.body.node.expiration) == 'string', 'expiration')
+ent = check.status(cli:set('/t', 1, -5), nil, 200)
+check.eq(ent.body.node.ttl, nil)
 local cli2 = check.client({ ttl = 30 })
 cli2:set('/t', 1)
-check.eq(last_request().body, 'value=1&ttl=30')
 ent = cli2:get('/t')
 check.eq(ent.body.node.ttl ~= nil, true, 'default ttl applied')
 cli2:set('/t', 1, -1)
@@ -103,6 +92,11 @@ check.eq(ent.body.node.ttl, nil, 'negative ttl clears the TTL')
 ent = check.status(cli:get('/missing'), nil, 404)
 check.eq(ent.body.errorCode, 100)
 check.eq(ent.body.message, 'Key not found')
+check.eq(ent.body.cause, PREFIX .. '/missing')
+check.eq(type(ent.body.index), 'number')
+-- a key below a file: not a directory
+ent = check.status(cli:get('/a/b'), nil, 400, 'below a file')
+check.eq(ent.body.errorCode, 104)
 
 -- get('') reads the prefix directory; get on a directory keeps raw values
 ent = check.status(cli:get(''), nil, 200)
@@ -111,14 +105,13 @@ check.eq(ent.body.node.key, PREFIX)
 
 -- delete
 ent = check.status(cli:delete('/a'), nil, 200)
-r = last_request()
-check.eq(r.method, 'DELETE')
-check.eq(r.query, '')
 check.eq(ent.body.action, 'delete')
+check.eq(ent.body.node.key, PREFIX .. '/a')
+check.eq(ent.body.node.value, nil)
 check.eq(ent.body.prevNode.value, '"hi"', 'prevNode keeps the raw text')
 check.status(cli:get('/a'), nil, 404)
+check.status(cli:delete('/a'), nil, 404, 'delete again')
 -- delete('') on the root gets etcd's 400 / errorCode 107
 local root = check.client({ prefix = '' })
 ent = check.status(root:delete(''), nil, 400)
 check.eq(ent.body.errorCode, 107)
-check.eq(last_request().path, '/v2/keys/')
