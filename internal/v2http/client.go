@@ -1,11 +1,16 @@
-// Package v2client implements backend.Backend over etcd's v2 HTTP API.
+// Package v2http implements backend.Backend over etcd's v2 HTTP API.
 //
-// It builds the URLs (each key segment escaped, so every UTF-8 key
-// round-trips), sends form or JSON bodies, applies per-request timeouts,
-// follows 307 redirects to the leader, fails over between client URLs
-// (on dial errors and 5xx answers, with bounded retries and backoff; see
-// failover.go for the rules), and answers the etcd 0.4 admin API (adminMachines) from /v2/members on modern
-// clusters. It knows nothing of Lua and never imports etcd's server.
+// It turns each backend.Op into exactly the request lua-etcd 0.12 sent
+// (request.go; setTTL's read-then-write in settl.go), builds the URLs
+// (each key segment escaped, so every UTF-8 key round-trips), applies
+// per-operation timeouts, follows 307 redirects to the leader, fails over
+// between client URLs (on dial errors and 5xx answers, with bounded
+// retries and backoff; failover.go has the rules; whether a request may
+// be resent follows from its kind), re-sends watches whose stream ended
+// without an event (longpoll.go), and answers the etcd 0.4 admin API
+// (adminMachines) from /v2/members on modern clusters (members.go).
+// Failures wrap the sentinels of package backend (errors.go). It knows
+// nothing of Lua and never imports etcd's server.
 package v2http
 
 import (
