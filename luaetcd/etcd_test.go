@@ -168,6 +168,7 @@ func rawPut(base, key, value string) error {
 //
 //	HOST, DIRECT, PEER    the proxy URL, etcd's own client URL, its peer URL
 //	PREFIX                a key prefix unique to the script
+//	OPTS, API             { host = HOST } and "v2": the backend, for check.client
 //	last_request()        the last request the proxy saw, as a table
 //	request_count()       how many requests the proxy has seen
 //	connection_count()    how many TCP connections the proxy has accepted
@@ -187,6 +188,11 @@ func newTestStateOn(t *testing.T, tg target, ctx context.Context, prefix string,
 	L.SetGlobal("DIRECT", lua.LString(tg.clientURL))
 	L.SetGlobal("PEER", lua.LString(tg.peerURL))
 	L.SetGlobal("PREFIX", lua.LString(prefix))
+	// The behaviour scripts' view of the backend (see TestScripts).
+	be := L.NewTable()
+	be.RawSetString("host", lua.LString(recorder.URL))
+	L.SetGlobal("OPTS", be)
+	L.SetGlobal("API", lua.LString("v2"))
 	L.SetGlobal("last_request", L.NewFunction(func(L *lua.LState) int {
 		r, ok := recorder.last()
 		if !ok {
@@ -275,12 +281,7 @@ var backends = []testBackend{
 
 // v2State is the v2 HTTP backend through the recording proxy.
 func v2State(t *testing.T, tg target, prefix string) *lua.LState {
-	L := newTestStateOn(t, tg, context.Background(), prefix)
-	opts := L.NewTable()
-	opts.RawSetString("host", L.GetGlobal("HOST"))
-	L.SetGlobal("OPTS", opts)
-	L.SetGlobal("API", lua.LString("v2"))
-	return L
+	return newTestStateOn(t, tg, context.Background(), prefix)
 }
 
 func scripts(t *testing.T, kind string) []string {
