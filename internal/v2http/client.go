@@ -54,7 +54,7 @@ type Config struct {
 	// to /v2/members.
 	Peer string
 	// HTTPClient, when set, sends every request (its Timeout should be 0;
-	// Request.Timeout is applied per request). When nil, one process-wide
+	// Op.Timeout is applied per operation). When nil, one process-wide
 	// keep-alive client is shared by every Client with the same TLS
 	// config, so many Lua states reuse the same connections.
 	HTTPClient *http.Client

@@ -21,8 +21,9 @@ import (
 //   - A dial error (connection refused, no route, DNS): the request never
 //     reached a server, so any request moves on, writes included.
 //   - An answer 500, 502, 503 or 504 (etcd's "Raft Internal Error" while
-//     a leader is elected or a member stops, a proxy's 502/503/504): an
-//     Idempotent request moves on. A request that is not idempotent
+//     a leader is elected or a member stops, a proxy's 502/503/504): a
+//     request of an idempotent kind (backend.Kind.Idempotent: reads,
+//     watches, plain set and mkdir) moves on. A request that is not
 //     (setnx, mkdirnx, push, delete, compare-and-swap) does NOT: the
 //     server's answer is returned as is. No such answer proves that the
 //     write was not applied: etcd sends its 5xx after the proposal went to
@@ -31,11 +32,12 @@ import (
 //     after the request was forwarded. A script that wants to retry reads
 //     the key first.
 //   - An ambiguous failure (the connection broke after the request was
-//     written: EOF, reset): an Idempotent request moves on; any other is
+//     written: EOF, reset): an idempotent request moves on; any other is
 //     not resent and the call fails with "...; not resent: the request
-//     may have reached the server".
+//     may have reached the server" (backend.ErrMaybeApplied).
 //   - A failure after an answer began (a body that breaks off or exceeds
-//     the size limit) is never retried.
+//     the size limit: backend.ErrStreamBroken, ErrBodyTooLarge) is never
+//     retried.
 //
 // Retries are bounded: at most retryPasses passes over the endpoint list
 // (2 × the number of endpoints attempts in all). The first pass moves to

@@ -322,7 +322,7 @@ func TestVersionAndStats(t *testing.T) {
 	}
 }
 
-// Request.Timeout covers the body too: a server that sends its header and
+// Op.Timeout covers the body too: a server that sends its header and
 // then stalls the body (a fake, to stall on demand) gives 408.
 func TestTimeoutCoversBody(t *testing.T) {
 	release := make(chan struct{})
