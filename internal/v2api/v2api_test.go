@@ -42,16 +42,3 @@ func TestTTLOf(t *testing.T) {
 		}
 	}
 }
-
-func TestMachines(t *testing.T) {
-	ms := []Machine{{Name: "a", State: StateLeader}, {Name: "b", State: StateFollower}}
-	if m := FindMachine(ms, "b"); m == nil || m.State != StateFollower {
-		t.Errorf("FindMachine(b) = %v", m)
-	}
-	if FindMachine(ms, "c") != nil {
-		t.Error("FindMachine(c) found one")
-	}
-	if got := string(Marshal(ms)); got != `[{"name":"a","state":"leader","clientURL":"","peerURL":""},{"name":"b","state":"follower","clientURL":"","peerURL":""}]`+"\n" {
-		t.Errorf("machines: %s", got)
-	}
-}
