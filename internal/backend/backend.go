@@ -53,6 +53,14 @@ type Info struct {
 	Status   int           // the v2 status answered; 0 when no answer was had
 	Err      error         // why no answer was had, if so
 	Duration time.Duration // from sending to the end of the answer
+	// Suspect, when not "", says that this request marked Endpoint
+	// suspect, and why ("no answer headers within 2s"): later requests
+	// try the other endpoints first until a health probe of it succeeds.
+	Suspect string
+	// Probe marks a health probe of a suspect endpoint, made in the
+	// background (reported at the next call) or while a write waits on a
+	// silent endpoint. Kind is Version; Status or Err says how it went.
+	Probe bool
 }
 
 // Hook receives an Info after each request, on the goroutine that called

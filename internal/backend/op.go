@@ -99,6 +99,19 @@ func (k Kind) Idempotent() bool {
 	return false
 }
 
+// ReadOnly reports whether an Op of this kind only reads (gets, watches,
+// version, statistics, configuration and member lists), so that sending
+// it again, even while an earlier copy may still be applied by a stopped
+// server that resumes, changes nothing. A plain set is idempotent but not
+// read-only: a copy applied late could undo a later write.
+func (k Kind) ReadOnly() bool {
+	switch k {
+	case Get, Watch, Version, StatsLeader, StatsSelf, StatsStore, AdminConfig, Machines:
+		return true
+	}
+	return false
+}
+
 // NoTTL is the TTL of a write without one (lua-etcd sends "ttl=").
 const NoTTL = -1
 

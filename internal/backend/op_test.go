@@ -30,3 +30,21 @@ func TestKindNames(t *testing.T) {
 		}
 	}
 }
+
+// Only kinds that change nothing are read-only: a plain set is idempotent
+// but not read-only.
+func TestReadOnlyKinds(t *testing.T) {
+	for k := Get; k <= RemoveMachine; k++ {
+		want := false
+		switch k {
+		case Get, Watch, Version, StatsLeader, StatsSelf, StatsStore, AdminConfig, Machines:
+			want = true
+		}
+		if k.ReadOnly() != want {
+			t.Errorf("%s: ReadOnly() = %v", k, k.ReadOnly())
+		}
+		if k.ReadOnly() && !k.Idempotent() {
+			t.Errorf("%s: read-only but not idempotent", k)
+		}
+	}
+}

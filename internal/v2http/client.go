@@ -71,6 +71,10 @@ type Config struct {
 	// MaxBodySize caps a response body; a larger body makes Do fail with
 	// an error. 0 means DefaultMaxBodySize.
 	MaxBodySize int64
+	// StallTimeout is how long a request waits for the answer's headers
+	// before the endpoint counts as silent (stall.go): 0 means a third of
+	// the call's timeout, at most DefaultStallTimeout; < 0 never.
+	StallTimeout time.Duration
 }
 
 // endpoint is one base URL (no user info, no trailing slash) with the
@@ -91,7 +95,8 @@ type Client struct {
 	maxBody int64
 	user    string
 	pass    string
-	peer    *endpoint // nil when no peer URL
+	peer    *endpoint     // nil when no peer URL
+	stall   time.Duration // Config.StallTimeout
 
 	// now is the clock used for the membership retry interval.
 	now func() time.Time
@@ -106,6 +111,8 @@ type Client struct {
 	// failedOver: a request succeeded on another endpoint than the
 	// current one since the last lookup (see lookupDue).
 	failedOver bool
+	// sus are the suspect endpoints (suspect.go).
+	sus suspects
 
 	// sleep pauses between retries (failover.go); nil means a timer.
 	// Tests inject it to observe the backoff without waiting.
@@ -122,6 +129,7 @@ func New(cfg Config) (*Client, error) {
 		maxBody: cfg.MaxBodySize,
 		user:    cfg.User,
 		pass:    cfg.Password,
+		stall:   cfg.StallTimeout,
 		now:     time.Now,
 	}
 	if c.hc == nil {
@@ -230,13 +238,35 @@ func redactRaw(raw string) string {
 
 // send makes one HTTP request to ep and reads the whole answer.
 func (c *Client) send(ctx context.Context, ep *endpoint, k *call) (*backend.Response, error) {
+	return c.sendWatched(ctx, ep, k, nil)
+}
+
+// sendWatched is send for a client endpoint, watched for silence (stall.go)
+// when w is not nil.
+func (c *Client) sendWatched(ctx context.Context, ep *endpoint, k *call, w *watch) (*backend.Response, error) {
 	u := k.urlFor(ep)
-	if c.hook == nil {
+	if c.hook == nil && w == nil {
 		return c.roundTrip(ctx, ep, k, u)
 	}
 	start := time.Now()
-	resp, err := c.roundTrip(ctx, ep, k, u)
-	info := backend.Info{Kind: k.kind, Key: k.key, Endpoint: ep.String(), Method: k.method, URL: u.String(), Err: err, Duration: time.Since(start)}
+	var (
+		resp  *backend.Response
+		err   error
+		note  string
+		probe *backend.Info
+	)
+	if w != nil {
+		resp, err, note, probe = c.attempt(ctx, ep, k, u, w.stall, w.resend)
+	} else {
+		resp, err = c.roundTrip(ctx, ep, k, u)
+	}
+	if c.hook == nil {
+		return resp, err
+	}
+	if probe != nil {
+		c.hook(*probe)
+	}
+	info := backend.Info{Kind: k.kind, Key: k.key, Endpoint: ep.String(), Method: k.method, URL: u.String(), Err: err, Duration: time.Since(start), Suspect: note}
 	if resp != nil {
 		info.Status = resp.Status
 	}
@@ -338,8 +368,9 @@ func (c *Client) doPeer(ctx context.Context, k *call) (*backend.Response, error)
 }
 
 // Do carries out op and returns the answer. An Op.Timeout that expires
-// gives a Response with TimedOut set and Status 408; a cancelled ctx gives
-// ctx's error at once. The first Do of a client that has no membership
+// gives a Response with TimedOut set and Status 408, and so does a write
+// given up on a server that answers nothing (stall.go); a cancelled ctx
+// gives ctx's error at once. The first Do of a client that has no membership
 // list yet also looks the cluster's members up (see InitFailover) and
 // reports the outcome in Response.FailoverInit; a failed lookup is tried
 // again by a later Do only after 30 s. After a request failed over to
@@ -349,18 +380,15 @@ func (c *Client) Do(ctx context.Context, op *backend.Op) (*backend.Response, err
 	if op == nil {
 		return nil, errors.New("nil operation")
 	}
-	rctx := ctx
-	if op.Timeout > 0 {
-		var cancel context.CancelFunc
-		rctx, cancel = context.WithTimeout(ctx, op.Timeout)
-		defer cancel()
-	}
+	rctx, cancel := c.withCallTimeout(ctx, op.Timeout) // stall.go
+	defer cancel()
 	resp, err := c.dispatchPoll(rctx, op) // longpoll.go: re-sends a watch that ended with no event
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		if op.Timeout > 0 && rctx.Err() != nil {
+		// A write given up on a silent server answers as a timeout.
+		if op.Timeout > 0 && rctx.Err() != nil || errors.Is(err, errSilent) {
 			return &backend.Response{Status: http.StatusRequestTimeout, TimedOut: true}, nil
 		}
 		return nil, err

@@ -58,6 +58,34 @@ import (
 // that endpoint: later requests go there first. Such a failover also makes
 // the membership due for a refresh from /v2/members (see lookupDue), but
 // never more than one lookup per client per 30 s, and never one per call.
+//
+// A frozen or partitioned member (it accepts connections and answers
+// nothing) must not stall a script one timeout per call:
+//
+//   - Every attempt is watched until the answer's headers arrive
+//     (stall.go). A request that only reads (Kind.ReadOnly) without headers
+//     within the stall bound (a third of the call's timeout, at most 2 s by
+//     default; Config.StallTimeout) is abandoned and the call moves on to
+//     the next endpoint at once, within its own timeout. The bound applies
+//     only while another healthy endpoint is left to try. A long poll is
+//     not stalled by waiting: etcd sends its headers at once, and after
+//     them a quiet stream is a quiet watch.
+//   - A write (a plain set too) is not abandoned on a guess: after the
+//     stall bound the client asks the same server GET /version; when that
+//     is not answered either (within 1 s), the write is not resent, the
+//     call answers 408 (outcome unknown, as after any timeout), and only
+//     later calls move on. A write whose connection was never made moves
+//     on at once.
+//   - Such an endpoint, and any endpoint on which a call timed out without
+//     an answer (a watch: without headers), becomes suspect: requests try
+//     it after every other endpoint, and an endpoint abandoned in a call
+//     is not tried again in that call. Health probes (GET /health, or
+//     /version where there is none) run in the background from 250 ms
+//     after, then after pauses doubling up to 4 s; a probe answered 200,
+//     or an answer to a request, makes it an ordinary endpoint again (and
+//     the current one again if it was current when it became suspect).
+//     suspect.go has the details; the hook's Info says which endpoint
+//     became suspect and why (Suspect), and shows the probes (Probe).
 
 const (
 	// retryPasses is how many times a request may go around the
@@ -111,10 +139,13 @@ func (c *Client) pause(ctx context.Context, d time.Duration) error {
 }
 
 // doClient sends k to the client endpoints with failover, retries and
-// backoff as described at the top of this file.
+// backoff as described at the top of this file, suspects last and each
+// attempt watched for silence (stall.go).
 func (c *Client) doClient(ctx context.Context, k *call, idempotent bool) (*backend.Response, error) {
-	eps, cur := c.snapshot()
+	c.flushProbes()
+	eps, healthy, cur := c.order()
 	n := len(eps)
+	stall := c.stallFor(ctx)
 	var (
 		tried     []string // distinct endpoints, in the order first tried
 		last      error    // the last failure without an answer
@@ -122,9 +153,14 @@ func (c *Client) doClient(ctx context.Context, k *call, idempotent bool) (*backe
 		prev5xx   bool // the previous attempt was answered 5xx
 		pauses    int
 		lastFault *endpoint
+		silent    = make([]bool, n) // abandoned for silence in this call: not tried again
 	)
 	for i := 0; i < retryPasses*n; i++ {
-		ep := eps[(cur+i)%n]
+		pos := i % n
+		ep := eps[pos]
+		if silent[pos] {
+			continue
+		}
 		if i > 0 && (prev5xx || i >= n) {
 			d := jitter(backoff(pauses))
 			pauses++
@@ -138,9 +174,13 @@ func (c *Client) doClient(ctx context.Context, k *call, idempotent bool) (*backe
 		if i < n {
 			tried = append(tried, ep.String())
 		}
-		resp, err := c.send(ctx, ep, k)
+		w := &watch{resend: k.kind.ReadOnly() && k.method == http.MethodGet}
+		if otherCandidate(pos, healthy, silent) {
+			w.stall = stall
+		}
+		resp, err := c.sendWatched(ctx, ep, k, w)
 		if err == nil && !unavailable(resp.Status) {
-			if i%n != 0 {
+			if ep != cur {
 				c.pin(ep)
 			}
 			return resp, nil
@@ -158,6 +198,14 @@ func (c *Client) doClient(ctx context.Context, k *call, idempotent bool) (*backe
 			return nil, err
 		}
 		last, lastFault = err, ep
+		var se *stallError
+		if errors.As(err, &se) {
+			silent[pos] = true // moves on at once, writes included (see stallError)
+			continue
+		}
+		if errors.Is(err, errSilent) {
+			return nil, err // a write that may have been sent: not resent
+		}
 		var ae *answerError
 		if errors.As(err, &ae) {
 			return nil, failedAt(ep, err)
@@ -176,4 +224,17 @@ func (c *Client) doClient(ctx context.Context, k *call, idempotent bool) (*backe
 		fmt.Errorf("all %d endpoints failed (%s); last error: %w", len(tried), strings.Join(tried, ", "), causeError{last}),
 		backend.ErrAllEndpointsFailed,
 	}
+}
+
+// otherCandidate reports whether another endpoint than the one at pos is
+// left for this call: one of the first healthy (not suspect) endpoints
+// not abandoned for silence. Only then is an attempt bounded by the stall
+// bound.
+func otherCandidate(pos, healthy int, silent []bool) bool {
+	for j := range healthy {
+		if j != pos && !silent[j] {
+			return true
+		}
+	}
+	return false
 }
