@@ -28,6 +28,9 @@ func (cfg *config) newBackend(s *settings) (backend.Backend, error) {
 		Password:    s.password,
 		Hook:        cfg.backendHook(),
 		MaxBodySize: s.maxBody,
+		// The Lua layer has no per-client setting: the host's
+		// WithStallTimeout, or the default rule.
+		StallTimeout: cfg.stall,
 	})
 }
 

@@ -26,6 +26,7 @@ type config struct {
 	user       string
 	password   string
 	maxBody    int64
+	stall      time.Duration // WithStallTimeout: 0 the default rule, < 0 never
 	// backend, when set, serves every client instead of one v2 HTTP
 	// backend per client (tests: the fake backend).
 	backend backend.Backend
@@ -43,6 +44,13 @@ type RequestInfo struct {
 	Status   int           // etcd's v2 status; 0 when there was no answer
 	Err      error         // why there was no answer, if so
 	Duration time.Duration // from sending to the end of the answer
+	// Suspect, when not "", says that this request made Endpoint suspect,
+	// and why ("no answer headers within 2s"): later requests try the
+	// other endpoints first until a health probe of it succeeds.
+	Suspect string
+	// Probe marks a health probe of a suspect endpoint (Op "version", URL
+	// .../health or .../version); Status or Err says how it went.
+	Probe bool
 }
 
 // RequestHook is called after every request a client sends, on the
@@ -58,7 +66,7 @@ func (cfg *config) backendHook() backend.Hook {
 	return func(i backend.Info) {
 		h(RequestInfo{
 			Op: i.Kind.String(), Key: i.Key, Endpoint: i.Endpoint, Method: i.Method, URL: i.URL,
-			Status: i.Status, Err: i.Err, Duration: i.Duration,
+			Status: i.Status, Err: i.Err, Duration: i.Duration, Suspect: i.Suspect, Probe: i.Probe,
 		})
 	}
 }
@@ -99,6 +107,24 @@ func WithRequestHook(h RequestHook) Option { return func(c *config) { c.hook = h
 // by clients that do not set their own user.
 func WithBasicAuth(user, password string) Option {
 	return func(c *config) { c.user, c.password = user, password }
+}
+
+// WithStallTimeout sets how long a request waits for etcd to begin its
+// answer before the member counts as silent (frozen, partitioned, hung):
+// a read then goes on to the next endpoint within the call's timeout; a
+// write, which is never sent twice, answers 408 once a quick probe of the
+// member is not answered either; and later calls use the other members
+// first until the silent one answers a health probe. Without this option
+// the bound is a third of the call's timeout, at most 2 s; d = 0 turns
+// the rule off (a silent member then costs each call its whole timeout,
+// once, before it is avoided).
+func WithStallTimeout(d time.Duration) Option {
+	return func(c *config) {
+		c.stall = d
+		if d <= 0 {
+			c.stall = -1
+		}
+	}
 }
 
 // WithMaxBodySize caps the size of a response body (default 64 MiB); a

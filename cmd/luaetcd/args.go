@@ -50,6 +50,7 @@ type settings struct {
 	peer      *string
 	prefix    *string
 	timeout   *time.Duration
+	stall     *time.Duration // --stall-timeout; 0 turns the rule off
 	embed     bool
 	dataDir   string
 	verbose   bool
@@ -97,6 +98,15 @@ var longOptions = []longOption{
 		func(s *settings, v string) error {
 			d, err := parseTimeout(v)
 			s.timeout = &d
+			return err
+		}},
+	{"stall-timeout", "SECONDS", "how long a request waits for a member to begin\n" +
+		"answering before it counts as silent: a read goes\n" +
+		"on to the next endpoint (default: a third of the\n" +
+		"timeout, at most 2; 0: never)",
+		func(s *settings, v string) error {
+			d, err := parseTimeout(v)
+			s.stall = &d
 			return err
 		}},
 	{"embed", "", "run a real etcd in this process for the script\n(endpoints and peer point at it)",
@@ -281,6 +291,13 @@ func settingsFromEnv(env func(string) (string, bool)) (settings, error) {
 		}
 		s.timeout = &d
 	}
+	if v, ok := env("LUAETCD_STALL_TIMEOUT"); ok && v != "" {
+		d, err := parseTimeout(v)
+		if err != nil {
+			return s, fmt.Errorf("LUAETCD_STALL_TIMEOUT: %v", err)
+		}
+		s.stall = &d
+	}
 	for _, f := range []struct {
 		name string
 		dst  **string
@@ -306,6 +323,9 @@ func merge(env, flags settings) settings {
 	}
 	if flags.timeout != nil {
 		s.timeout = flags.timeout
+	}
+	if flags.stall != nil {
+		s.stall = flags.stall
 	}
 	for _, f := range []struct{ dst, src **string }{
 		{&s.cacert, &flags.cacert}, {&s.cert, &flags.cert}, {&s.key, &flags.key}, {&s.user, &flags.user},
@@ -434,8 +454,8 @@ Long options (before the script; --name value or --name=value):
 		}
 	}
 	b.WriteString("Environment: LUA_INIT, LUA_PATH, LUAETCD_ENDPOINTS, LUAETCD_PEER, LUAETCD_PREFIX,\n" +
-		"LUAETCD_TIMEOUT, LUAETCD_CACERT, LUAETCD_CERT, LUAETCD_KEY, LUAETCD_USER,\n" +
-		"LUAETCD_PASSWORD (ETCDCTL_ENDPOINTS, _CACERT, _CERT, _KEY, _USER, _PASSWORD\n" +
+		"LUAETCD_TIMEOUT, LUAETCD_STALL_TIMEOUT, LUAETCD_CACERT, LUAETCD_CERT, LUAETCD_KEY,\n" +
+		"LUAETCD_USER, LUAETCD_PASSWORD (ETCDCTL_ENDPOINTS, _CACERT, _CERT, _KEY, _USER, _PASSWORD\n" +
 		"when the LUAETCD_ one is unset); options win over the environment.\n")
 	return b.String()
 }

@@ -38,6 +38,14 @@
 //	--peer URL                peer URL, used by the admin methods
 //	--prefix P                key prefix
 //	--timeout SECONDS         request timeout; 0 means none
+//	--stall-timeout SECONDS   how long a request waits for a member to
+//	                          begin its answer before the member counts
+//	                          as silent (frozen, partitioned): a read goes
+//	                          on to the next endpoint, a write answers 408
+//	                          when a quick probe is not answered either,
+//	                          and later calls avoid the member until it
+//	                          answers a health probe; default a third of
+//	                          the timeout, at most 2; 0 means never
 //	--embed                   start a real etcd (3.5, v2 API) inside the
 //	                          process on free loopback ports, point the
 //	                          endpoints and peer at it, run, then stop it
@@ -96,6 +104,7 @@
 //	LUAETCD_PEER        as --peer
 //	LUAETCD_PREFIX      as --prefix
 //	LUAETCD_TIMEOUT     as --timeout
+//	LUAETCD_STALL_TIMEOUT as --stall-timeout
 //	LUAETCD_CACERT      as --cacert
 //	LUAETCD_CERT        as --cert
 //	LUAETCD_KEY         as --key

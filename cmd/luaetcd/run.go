@@ -174,6 +174,9 @@ func connOptions(s settings) []luaetcd.Option {
 	if s.timeout != nil {
 		opts = append(opts, luaetcd.WithTimeout(*s.timeout))
 	}
+	if s.stall != nil {
+		opts = append(opts, luaetcd.WithStallTimeout(*s.stall))
+	}
 	if s.tlsConfig != nil {
 		opts = append(opts, luaetcd.WithTLSConfig(s.tlsConfig))
 	}

@@ -86,16 +86,16 @@ func TestSettings(t *testing.T) {
 		want settings
 	}{
 		{"nothing", nil, nil, settings{}},
-		{"flags", []string{"--endpoints", "http://a:1, b:2/", "--peer=c:3", "--prefix", "/p", "--timeout", "1.5"}, nil,
-			settings{endpoints: []string{"http://a:1", "http://b:2"}, peer: str("http://c:3"), prefix: str("/p"), timeout: dur(1500 * time.Millisecond)}},
+		{"flags", []string{"--endpoints", "http://a:1, b:2/", "--peer=c:3", "--prefix", "/p", "--timeout", "1.5", "--stall-timeout", "0.5"}, nil,
+			settings{endpoints: []string{"http://a:1", "http://b:2"}, peer: str("http://c:3"), prefix: str("/p"), timeout: dur(1500 * time.Millisecond), stall: dur(500 * time.Millisecond)}},
 		{"env", nil, map[string]string{"LUAETCD_ENDPOINTS": "https://a:1", "ETCDCTL_ENDPOINTS": "b:2",
-			"LUAETCD_PEER": "http://c:3", "LUAETCD_PREFIX": "/e", "LUAETCD_TIMEOUT": "0"},
-			settings{endpoints: []string{"https://a:1"}, peer: str("http://c:3"), prefix: str("/e"), timeout: dur(0)}},
+			"LUAETCD_PEER": "http://c:3", "LUAETCD_PREFIX": "/e", "LUAETCD_TIMEOUT": "0", "LUAETCD_STALL_TIMEOUT": "0"},
+			settings{endpoints: []string{"https://a:1"}, peer: str("http://c:3"), prefix: str("/e"), timeout: dur(0), stall: dur(0)}},
 		{"etcdctl env", nil, map[string]string{"ETCDCTL_ENDPOINTS": "b:2,c:3"},
 			settings{endpoints: []string{"http://b:2", "http://c:3"}}},
-		{"flags win", []string{"--endpoints=http://f:1", "--prefix=", "--timeout=2"},
-			map[string]string{"LUAETCD_ENDPOINTS": "http://e:1", "LUAETCD_PREFIX": "/e", "LUAETCD_TIMEOUT": "9"},
-			settings{endpoints: []string{"http://f:1"}, prefix: str(""), timeout: dur(2 * time.Second)}},
+		{"flags win", []string{"--endpoints=http://f:1", "--prefix=", "--timeout=2", "--stall-timeout=1"},
+			map[string]string{"LUAETCD_ENDPOINTS": "http://e:1", "LUAETCD_PREFIX": "/e", "LUAETCD_TIMEOUT": "9", "LUAETCD_STALL_TIMEOUT": "3"},
+			settings{endpoints: []string{"http://f:1"}, prefix: str(""), timeout: dur(2 * time.Second), stall: dur(time.Second)}},
 		{"embed", []string{"--embed", "--data-dir", "/d", "--verbose"}, nil,
 			settings{embed: true, dataDir: "/d", verbose: true}},
 	}
