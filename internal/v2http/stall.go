@@ -148,12 +148,29 @@ func (p *progress) state() (conn, headers bool) {
 // ep was made suspect ("" when it was not); probe, the record of a probe
 // made while a write waited.
 func (c *Client) attempt(ctx context.Context, ep *endpoint, k *call, u *url.URL, stall time.Duration, resend bool) (resp *backend.Response, err error, note string, probe *backend.Info) {
+	if stall == 0 && k.kind != backend.Watch {
+		// Nothing to watch for: only a call timeout can make ep suspect.
+		resp, err = c.roundTrip(ctx, ep, k, u)
+		if err == nil {
+			if c.isSuspect(ep) {
+				c.clearSuspect(ep) // it answered
+			}
+		} else if errors.Is(context.Cause(ctx), errCallTimeout) {
+			note = timeoutNote(resp != nil)
+			c.markSuspect(ep, note)
+		}
+		return resp, err, note, nil
+	}
 	p := &progress{}
 	actx, abandon := context.WithCancelCause(ctx)
 	defer abandon(nil)
-	// The probe's context carries no trace of the attempt.
-	pctx, stopProbe := context.WithCancel(ctx)
-	defer stopProbe()
+	// A write's probe has a context without the attempt's trace, ended
+	// with the attempt.
+	pctx, stopProbe := ctx, context.CancelFunc(func() {})
+	if stall > 0 && !resend {
+		pctx, stopProbe = context.WithCancel(ctx)
+		defer stopProbe()
+	}
 	actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{
 		GotConn:              func(httptrace.GotConnInfo) { p.gotConn() },
 		GotFirstResponseByte: p.gotHeaders,
@@ -211,14 +228,18 @@ func (c *Client) attempt(ctx context.Context, ep *endpoint, k *call, u *url.URL,
 		}
 		return nil, fmt.Errorf("%s: %s: %w", ep, note, errSilent), note, probe
 	case errors.Is(context.Cause(ctx), errCallTimeout) && (!headers || k.kind != backend.Watch):
-		if headers {
-			note = "the answer stopped before its end, until the call's timeout"
-		} else {
-			note = "no answer within the call's timeout"
-		}
+		note = timeoutNote(headers)
 		c.markSuspect(ep, note)
 	}
 	return resp, err, note, probe
+}
+
+// timeoutNote says why a call timeout made an endpoint suspect.
+func timeoutNote(began bool) string {
+	if began {
+		return "the answer stopped before its end, until the call's timeout"
+	}
+	return "no answer within the call's timeout"
 }
 
 // watch says how sendWatched watches one attempt.
