@@ -120,4 +120,14 @@
 // every endpoint answered 5xx the last answer is returned, else an error
 // naming the endpoints. After a failover the members are looked up again
 // (at most once per 30 s).
+//
+// A member that accepts connections and answers nothing (frozen, hung,
+// partitioned) does not stall a script: a read without the answer's
+// headers within the stall bound (a third of the timeout, at most 2 s;
+// WithStallTimeout) goes to the next endpoint within the call's timeout; a
+// write, which is never sent twice, answers {status = 408} once a quick
+// GET /version of the member is not answered either; and later calls try
+// that member last until a background health probe succeeds, after which
+// it is used again. RequestInfo.Suspect says which endpoint was marked and
+// why.
 package luaetcd
