@@ -24,6 +24,9 @@ type config struct {
 	user       string
 	password   string
 	maxBody    int64
+	sandbox    bool     // WithSandbox: NewState builds a sandboxed state
+	allow      []string // what WithSandbox gives back
+	jail       string   // WithKeyJail: the root of the key jail; "" for none
 }
 
 // RequestInfo describes one HTTP request the client made, for logging and

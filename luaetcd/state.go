@@ -13,11 +13,21 @@ import (
 // (util, cjson, cjson.safe, path) and the etcd modules preloaded, and ctx
 // set as the state's context, so cancelling ctx stops the script and any
 // request it is blocked in. ctx may be nil. Close the state when done.
+// With WithSandbox the state has only the safe libraries (see there).
 func NewState(ctx context.Context, opts ...Option) *lua.LState {
-	L := lua.NewState()
+	cfg := newConfig(opts)
+	var L *lua.LState
+	if cfg.sandbox {
+		L = newSandboxState(setOf(cfg.allow...))
+	} else {
+		L = lua.NewState()
+	}
 	lua51.Open(L)
 	compat.Preload(L)
 	Preload(L, opts...)
+	if cfg.sandbox {
+		applySandbox(L, setOf(cfg.allow...))
+	}
 	if ctx != nil {
 		L.SetContext(ctx)
 	}
