@@ -108,6 +108,12 @@ func (cfg *config) newClient(L *lua.LState, optsv lua.LValue) (*client, error) {
 	if err := s.readExtensions(opts); err != nil {
 		return nil, err
 	}
+	if err := cfg.checkJailedOptions(opts); err != nil {
+		return nil, err
+	}
+	if cfg.restricted() && s.maxBody > cfg.hostMaxBody() {
+		return nil, errArg(fmt.Sprintf("opts.max_body_size may not exceed the host's limit (%d)", cfg.hostMaxBody()))
+	}
 
 	c := &client{ttl: s.ttl, timeout: s.timeout, raw: s.raw}
 	if p := keypath.Normalize(s.prefix); p != "/" {

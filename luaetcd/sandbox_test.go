@@ -119,7 +119,7 @@ func TestSandboxRequireLoadsNoFiles(t *testing.T) {
 }
 
 // No unsafe function is reachable from anything a script can reach: the
-// walk in testdata/sandbox/reach.lua visits globals, the string
+// walk in testdata/sandbox/escape/reach.lua visits globals, the string
 // metatable, function environments, unprotected metatables and every
 // module, and calls each function named like an unsafe one, which must be
 // the sandbox's stand-in.
@@ -130,7 +130,7 @@ func TestSandboxNothingUnsafeReachable(t *testing.T) {
 		mods.Append(lua.LString(m))
 	}
 	L.SetGlobal("MODULES", mods)
-	if err := L.DoFile("testdata/sandbox/reach.lua"); err != nil {
+	if err := L.DoFile("testdata/sandbox/escape/reach.lua"); err != nil {
 		t.Fatal(err)
 	}
 	if n := L.Get(-1); n.(lua.LNumber) < 10 {

@@ -10,12 +10,13 @@ import (
 	"github.com/luaetcd/go-luaetcd/internal/v2api"
 )
 
-// rewrite shows a key-space answer as the jailed script must see it:
-// every key relative to the jail's root. The body is decoded with the
+// Answer shows a key-space answer as a script jailed below root (a
+// CleanRoot result) must see it: every key relative to the root. The body is decoded with the
 // v2api types and encoded again; a body that is not a v2 event or error
 // (a proxy's text, an empty body) is passed on as it is, since it names
 // no key of the store.
-func (j *jailed) rewrite(res *backend.Response) (*backend.Response, error) {
+func Answer(root string, res *backend.Response) (*backend.Response, error) {
+	j := &jailed{root: root}
 	if res.TimedOut || len(bytes.TrimSpace(res.Body)) == 0 || j.root == "/" {
 		return res, nil
 	}
@@ -65,6 +66,9 @@ func (j *jailed) node(n *v2api.Node) bool {
 		return false
 	}
 	n.Key = rel
+	if rel == "/" {
+		n.Key = "" // etcd shows its root without a key; so does the jail
+	}
 	kept := n.Nodes[:0]
 	for _, c := range n.Nodes {
 		if j.node(c) {

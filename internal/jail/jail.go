@@ -67,7 +67,7 @@ func (j *jailed) Do(ctx context.Context, op *backend.Op) (*backend.Response, err
 		return nil, err
 	}
 	if key == j.root && writesNode(op.Kind) {
-		return rootReadOnly(), nil
+		return ReadOnlyRoot(), nil
 	}
 	inner := *op
 	inner.Key = key
@@ -75,7 +75,7 @@ func (j *jailed) Do(ctx context.Context, op *backend.Op) (*backend.Response, err
 	if err != nil {
 		return nil, err
 	}
-	return j.rewrite(res)
+	return Answer(j.root, res)
 }
 
 // InitFailover is the backend's: the member lookup is done by the host's
@@ -94,9 +94,9 @@ func writesNode(k backend.Kind) bool {
 	return true
 }
 
-// rootReadOnly is etcd's answer to a write of its root, given for the
-// jail's root: the script's "/" behaves as a real root does.
-func rootReadOnly() *backend.Response {
+// ReadOnlyRoot is etcd's answer to a write of its root, given for a write
+// of the jail's root: the script's "/" behaves as a real root does.
+func ReadOnlyRoot() *backend.Response {
 	e := v2api.NewError(v2api.EcodeRootROnly, "/", 0)
 	return &backend.Response{Status: e.Status(), Header: v2api.Header(0), Body: v2api.Marshal(e)}
 }

@@ -129,7 +129,7 @@ func TestAnswersAreShownInsideTheJail(t *testing.T) {
 		{"listing", `{"action":"get","node":{"key":"/tenant/a","dir":true,"nodes":[` +
 			`{"key":"/tenant/a/x","value":"1","modifiedIndex":5,"createdIndex":5},` +
 			`{"key":"/tenant/a/d","dir":true,"nodes":[{"key":"/tenant/a/d/y","value":"2"}]}],"modifiedIndex":4,"createdIndex":4}}`,
-			`{"action":"get","node":{"key":"/","dir":true,"nodes":[` +
+			`{"action":"get","node":{"dir":true,"nodes":[` +
 				`{"key":"/x","value":"1","modifiedIndex":5,"createdIndex":5},` +
 				`{"key":"/d","dir":true,"nodes":[{"key":"/d/y","value":"2"}]}],"modifiedIndex":4,"createdIndex":4}}`, 200},
 		{"prevNode", `{"action":"set","node":{"key":"/tenant/a/x","value":"2"},"prevNode":{"key":"/tenant/a/x","value":"1"}}`,
@@ -137,7 +137,7 @@ func TestAnswersAreShownInsideTheJail(t *testing.T) {
 		// A recursive delete of /tenant shows in a watch inside the jail
 		// as the deletion of the root.
 		{"ancestor deleted", `{"action":"delete","node":{"key":"/tenant","dir":true,"nodes":[{"key":"/tenant/b","dir":true}]},"prevNode":{"key":"/tenant","dir":true}}`,
-			`{"action":"delete","node":{"key":"/","dir":true},"prevNode":{"key":"/","dir":true}}`, 200},
+			`{"action":"delete","node":{"dir":true},"prevNode":{"dir":true}}`, 200},
 		{"key cause", `{"errorCode":100,"message":"Key not found","cause":"/tenant/a/x","index":9}`,
 			`{"errorCode":100,"message":"Key not found","cause":"/x","index":9}`, 404},
 		{"ancestor cause", `{"errorCode":100,"message":"Key not found","cause":"/tenant","index":9}`,
@@ -180,7 +180,7 @@ func TestForeignKeyInAnswerIsWithheld(t *testing.T) {
 	// Children outside the jail below an ancestor are dropped.
 	res, err := Wrap(&fakeBackend{body: `{"action":"delete","node":{"key":"/tenant","dir":true,"nodes":[{"key":"/tenant/b","value":"secret"},{"key":"/tenant/a/x","value":"1"}]}}`}, "/tenant/a").
 		Do(context.Background(), &backend.Op{Kind: backend.Watch, Key: "/", Recursive: true})
-	if err != nil || string(res.Body) != `{"action":"delete","node":{"key":"/","dir":true,"nodes":[{"key":"/x","value":"1"}]}}`+"\n" {
+	if err != nil || string(res.Body) != `{"action":"delete","node":{"dir":true,"nodes":[{"key":"/x","value":"1"}]}}`+"\n" {
 		t.Errorf("got %s, %v", res.Body, err)
 	}
 }
