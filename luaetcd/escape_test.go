@@ -2,11 +2,7 @@ package luaetcd_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"io"
-	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -15,6 +11,7 @@ import (
 	"time"
 
 	"github.com/luaetcd/go-luaetcd/internal/embedetcd"
+	"github.com/luaetcd/go-luaetcd/internal/etcdtest"
 	"github.com/luaetcd/go-luaetcd/luaetcd"
 	lua "github.com/yuin/gopher-lua"
 )
@@ -41,9 +38,9 @@ func TestEscapeCorpus(t *testing.T) {
 		"/tenant/a/seed": "1", "/tenant/x": "parent's",
 	}
 	for k, v := range seed {
-		httpPut(t, srv.ClientURL, k, v)
+		etcdtest.Put(t, srv.ClientURL, k, v)
 	}
-	before := outsideJail(clusterKeys(t, srv.ClientURL))
+	before := etcdtest.Outside(etcdtest.Keys(t, srv.ClientURL), escapeRoot)
 
 	scripts, _ := filepath.Glob("testdata/sandbox/escape/*.lua")
 	if len(scripts) < 10 {
@@ -96,8 +93,8 @@ func TestEscapeCorpus(t *testing.T) {
 		})
 	}
 
-	after := clusterKeys(t, srv.ClientURL)
-	if got := outsideJail(after); !reflect.DeepEqual(got, before) {
+	after := etcdtest.Keys(t, srv.ClientURL)
+	if got := etcdtest.Outside(after, escapeRoot); !reflect.DeepEqual(got, before) {
 		t.Errorf("keys outside the jail changed:\nbefore %v\n after %v", before, got)
 	}
 	// What the scripts wrote is inside the jail, under the names they
@@ -118,74 +115,4 @@ func TestEscapeCorpus(t *testing.T) {
 func firstLine(err error) string {
 	s, _, _ := strings.Cut(err.Error(), "\n")
 	return s
-}
-
-// node is a key of the cluster as the test compares it.
-type node struct {
-	Value    string
-	Dir      bool
-	Modified uint64
-}
-
-// clusterKeys reads the whole key space over plain HTTP, without the
-// client under test.
-func clusterKeys(t *testing.T, clientURL string) map[string]node {
-	t.Helper()
-	res, err := http.Get(clientURL + "/v2/keys/?recursive=true")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var body struct {
-		Node v2node `json:"node"`
-	}
-	if err := json.NewDecoder(res.Body).Decode(&body); err != nil {
-		t.Fatal(err)
-	}
-	keys := map[string]node{}
-	var walk func(n v2node)
-	walk = func(n v2node) {
-		if n.Key != "" {
-			keys[n.Key] = node{n.Value, n.Dir, n.ModifiedIndex}
-		}
-		for _, c := range n.Nodes {
-			walk(c)
-		}
-	}
-	walk(body.Node)
-	return keys
-}
-
-type v2node struct {
-	Key           string   `json:"key"`
-	Value         string   `json:"value"`
-	Dir           bool     `json:"dir"`
-	ModifiedIndex uint64   `json:"modifiedIndex"`
-	Nodes         []v2node `json:"nodes"`
-}
-
-// outsideJail keeps the keys that are not the jail's root or below it.
-func outsideJail(keys map[string]node) map[string]node {
-	out := map[string]node{}
-	for k, n := range keys {
-		if k != escapeRoot && !strings.HasPrefix(k, escapeRoot+"/") {
-			out[k] = n
-		}
-	}
-	return out
-}
-
-func httpPut(t *testing.T, clientURL, key, value string) {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodPut, clientURL+"/v2/keys"+key, strings.NewReader(url.Values{"value": {value}}.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	io.Copy(io.Discard, res.Body)
-	res.Body.Close()
-	if res.StatusCode >= 300 {
-		t.Fatalf("seeding %s: %s", key, res.Status)
-	}
 }

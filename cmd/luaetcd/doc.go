@@ -48,6 +48,9 @@
 //	--cert FILE, --key FILE   client certificate and its private key (PEM),
 //	                          for servers that require one (mutual TLS)
 //	--user NAME               etcd v2 basic auth as NAME; see Passwords
+//	--sandbox                 only the safe libraries (see Untrusted scripts)
+//	--jail PREFIX             confine every client to the keys below PREFIX
+//	--budget SECONDS          stop the script after this wall-clock time
 //	--help                    print the usage on stdout
 //
 // A script's own opts.cacert, opts.cert, opts.key, opts.user and
@@ -56,6 +59,30 @@
 // from the same TLS files share one connection pool. Bad TLS files stop
 // luaetcd before the script runs ("luaetcd: TLS: cacert: open ca.pem: no
 // such file or directory", status 1).
+//
+// # Untrusted scripts
+//
+// --sandbox gives the script only base (without dofile and loadfile;
+// load and loadstring take source text only), string (without dump),
+// table, math, coroutine, os.time, os.clock, os.date, os.difftime,
+// debug.traceback, and require of the preloaded modules (etcd, util,
+// cjson, path, luasocket's parts without network access); any other
+// function fails with "NAME is not available in the sandbox". os.exit
+// stays: it only ends the script with a status.
+//
+// --jail PREFIX confines every client the script builds to the keys below
+// PREFIX, whatever key, prefix or ".." it uses: its "/" is PREFIX, answers
+// show keys relative to it, cluster statistics and membership calls fail
+// with nil, err, and Etcd.new refuses a host, peer, endpoints, user,
+// password or TLS file other than those given to luaetcd. Use both
+// flags together: without --sandbox, a script could reach etcd around the
+// jail (os.execute, io).
+//
+// --budget SECONDS stops the script, even in a busy loop or a blocked
+// wait, once that much time has passed: "luaetcd: stopped: the script used
+// up its budget of 2s", status 1. Memory is not limited; see the README.
+//
+//	luaetcd --sandbox --jail /tenants/acme --budget 30 --endpoints http://etcd:2379 job.lua
 //
 // # Passwords
 //

@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/luaetcd/go-luaetcd/luaetcd"
 	"github.com/luaetcd/go-luaetcd/luaetcd/lua51"
@@ -56,6 +57,9 @@ type runner struct {
 	exiting  bool               // os.exit was called
 	exitCode int
 	stdin    *bufio.Reader
+	// budget is --budget, and budgetCtx the context it ends.
+	budget    time.Duration
+	budgetCtx context.Context
 }
 
 // run runs the command line in cfg and returns the exit status.
@@ -131,7 +135,14 @@ func run(cfg config) int {
 	}
 
 	r := &runner{cfg: cfg, parent: cfg.Context, stdin: bufio.NewReader(cfg.Stdin)}
+	// --budget bounds the whole run: gopher-lua checks the context before
+	// every instruction, and every etcd call honours it.
 	ctx, cancel := context.WithCancel(cfg.Context)
+	if s.budget > 0 {
+		cancel()
+		ctx, cancel = context.WithTimeout(cfg.Context, s.budget)
+		r.budget, r.budgetCtx = s.budget, ctx
+	}
 	defer cancel()
 	r.cancel = cancel
 	r.L = luaetcd.NewState(ctx, append(connOptions(s), cfg.Options...)...)
@@ -180,6 +191,12 @@ func connOptions(s settings) []luaetcd.Option {
 	}
 	if s.auth {
 		opts = append(opts, luaetcd.WithBasicAuth(s.authUser, s.pass))
+	}
+	if s.sandbox {
+		opts = append(opts, luaetcd.WithSandbox())
+	}
+	if s.jail != nil {
+		opts = append(opts, luaetcd.WithKeyJail(*s.jail))
 	}
 	return opts
 }
@@ -412,6 +429,10 @@ func (r *runner) report(err error, prefix string) (code int, done bool) {
 	if r.parent.Err() != nil {
 		fmt.Fprintf(r.cfg.Stderr, "%s: interrupted!\n", progName)
 		return exitInterrupted, true
+	}
+	if r.budgetCtx != nil && r.budgetCtx.Err() != nil {
+		fmt.Fprintf(r.cfg.Stderr, "%s: stopped: the script used up its budget of %v\n", progName, r.budget)
+		return exitError, true
 	}
 	if err == nil {
 		return exitOK, false

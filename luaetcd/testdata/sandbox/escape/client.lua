@@ -41,8 +41,9 @@ for _, name in ipairs({ 'prefix', 'host', 'peer', '_prefix', 'be' }) do
   pcall(function() cli[name] = '/' end)
 end
 -- Still inside the jail.
+assert(cli:set('/client-was-here', 1).status == 201)
 local ent = assert(cli:readdir('/', true))
+assert(ent.status == 200, ent.status)
 for _, n in ipairs(ent.body.node.nodes or {}) do
   assert(not n.key:find('secret', 1, true), n.key)
 end
-assert(cli:set('/client-was-here', 1).status == 201)
