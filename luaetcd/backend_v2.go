@@ -20,7 +20,7 @@ func (cfg *config) newBackend(s *settings) (backend.Backend, error) {
 			h(RequestInfo{Method: i.Method, URL: i.URL, Status: i.Status, Err: i.Err, Duration: i.Duration})
 		}
 	}
-	be, err := v2client.New(v2client.Config{
+	return v2client.New(v2client.Config{
 		Host:        s.host,
 		Endpoints:   s.endpoints,
 		Peer:        s.peer,
@@ -31,11 +31,4 @@ func (cfg *config) newBackend(s *settings) (backend.Backend, error) {
 		Hook:        hook,
 		MaxBodySize: s.maxBody,
 	})
-	if err != nil {
-		return nil, err
-	}
-	if cfg.jail == "" {
-		return be, nil
-	}
-	return jailRequests(be, cfg.jail), nil
 }

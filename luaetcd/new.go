@@ -123,6 +123,10 @@ func (cfg *config) newClient(L *lua.LState, optsv lua.LValue) (*client, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.jail != "" {
+		// Below the Lua layer and around whatever backend was built.
+		be = jailRequests(be, cfg.jail)
+	}
 	c.be = be
 	return c, nil
 }
