@@ -11,18 +11,18 @@ import (
 // the machine outside the state:
 //
 //   - base without dofile and loadfile; load and loadstring compile source
-//     text only (gopher-lua never loads bytecode; binary chunks are refused
-//     with a clear error all the same);
-//   - string (without string.dump: nothing can load what it would make),
-//     table, math, coroutine;
+//     text only: a chunk that starts with ESC (Lua bytecode, or the
+//     function references package lua51's string.dump makes) is refused;
+//   - string without string.dump, table, math, coroutine;
 //   - os.time, os.clock, os.date and os.difftime only (no execute, exit,
 //     getenv, remove, rename, tmpname, setlocale);
 //   - debug.traceback only, so xpcall(f, debug.traceback) keeps working;
 //     no io at all;
 //   - require loads only modules in package.preload, never files: etcd,
 //     etcd.luasocket, util and its submodules, cjson, cjson.safe, path,
-//     and luasocket's parts that do no network I/O (socket without its
-//     network functions, socket.url, ltn12, mime).
+//     and luasocket's parts that do no network I/O: socket (gettime,
+//     sleep, try/protect; luaetcd has no raw sockets), socket.url, ltn12.
+//     socket.http is left out.
 //
 // A removed function is replaced by one that raises "os.execute is not
 // available in the sandbox"; io.anything and require('io') fail the same
@@ -30,11 +30,10 @@ import (
 //
 // allow names what the host gives back: a library ("io", "os", "debug":
 // the whole standard library), one function ("os.getenv", "dofile",
-// "loadfile", "string.dump"), or a module for require ("socket.http",
-// "socket.tcp" and the other network functions of socket). A host can
-// also set any global of its own after NewState. Note that network access
-// (socket.http, raw sockets) lets a script reach etcd directly, around a
-// key jail.
+// "loadfile", "string.dump", "debug.getinfo"), or a module for require
+// ("socket.http"). A host can also set any global of its own after
+// NewState. Note that network access (socket.http) lets a script reach
+// etcd directly, around a key jail.
 func WithSandbox(allow ...string) Option {
 	return func(c *config) {
 		c.sandbox = true
@@ -68,16 +67,7 @@ var sandboxRemoved = map[string][]string{
 // sandboxModules are the modules require may load in a sandbox (and the
 // prefixes of modules, ending in ".").
 var sandboxModules = setOf("etcd", "etcd.luasocket", "util", "util.", "cjson", "cjson.safe", "path",
-	"socket", "socket.core", "socket.url", "ltn12", "mime", "mime.core")
-
-// sandboxNetFields are the fields of modules that open connections; they
-// are removed from the module when it is loaded in a sandbox, unless the
-// host allows "module.field".
-var sandboxNetFields = map[string][]string{
-	"socket": {"http", "ftp", "smtp", "tp", "tcp", "tcp6", "udp", "udp6", "connect", "connect4",
-		"connect6", "bind", "select", "dns"},
-	"socket.core": {"tcp", "tcp6", "udp", "udp6", "connect", "connect4", "connect6", "bind", "select", "dns"},
-}
+	"socket", "socket.url", "ltn12")
 
 func setOf(names ...string) map[string]bool {
 	m := make(map[string]bool, len(names))
@@ -191,10 +181,10 @@ func removedFunc(L *lua.LState, name string) *lua.LFunction {
 }
 
 // sourceOnly returns load (when isLoad) or loadstring, compiling with
-// the original loadstring, so that a binary chunk (one that starts with
-// ESC, as string.dump's output does in Lua 5.1) is refused before it
-// reaches the compiler. gopher-lua cannot load bytecode today; this keeps
-// the promise should a dump format ever be accepted.
+// the state's loadstring, so that a binary chunk (one that starts with
+// ESC, as string.dump's output does) is refused before it is compiled. A
+// dump of package lua51 names a function prototype of the process: loading
+// one would give a script a copy of any function whose dump it obtained.
 func sourceOnly(loadstring *lua.LFunction, isLoad bool) lua.LGFunction {
 	return func(L *lua.LState) int {
 		var chunk string
@@ -260,16 +250,9 @@ func sandboxRequire(L *lua.LState, allow map[string]bool) {
 		return
 	}
 	var drop []string
-	preload.ForEach(func(k, v lua.LValue) {
-		name := lua.LVAsString(k)
-		if !moduleAllowed(name, allow) {
+	preload.ForEach(func(k, _ lua.LValue) {
+		if name := lua.LVAsString(k); !moduleAllowed(name, allow) {
 			drop = append(drop, name)
-			return
-		}
-		if fields := sandboxNetFields[name]; fields != nil {
-			if f, ok := v.(*lua.LFunction); ok {
-				preload.RawSet(k, stripOnLoad(L, f, name, fields, allow))
-			}
 		}
 	})
 	for _, name := range drop {
@@ -305,25 +288,4 @@ func moduleAllowed(name string, allow map[string]bool) bool {
 		}
 	}
 	return false
-}
-
-// stripOnLoad wraps a module's loader so the network functions of the
-// module it returns are replaced by raising ones, unless allowed.
-func stripOnLoad(L *lua.LState, load *lua.LFunction, mod string, fields []string, allow map[string]bool) *lua.LFunction {
-	return L.NewFunction(func(L *lua.LState) int {
-		top := L.GetTop()
-		L.Push(load)
-		for i := 1; i <= top; i++ {
-			L.Push(L.Get(i))
-		}
-		L.Call(top, 1)
-		if t, ok := L.Get(-1).(*lua.LTable); ok {
-			for _, f := range fields {
-				if !allow[mod+"."+f] && !allow["socket."+f] && t.RawGetString(f) != lua.LNil {
-					t.RawSetString(f, removedFunc(L, mod+"."+f))
-				}
-			}
-		}
-		return 1
-	})
 }

@@ -9,11 +9,14 @@ import (
 )
 
 // NewState returns a Lua state ready for lua-etcd scripts: the standard
-// libraries open, pcall/xpcall behaving as in Lua 5.1, the compat modules
-// (util, cjson, cjson.safe, path) and the etcd modules preloaded, and ctx
+// libraries open and behaving as in Lua 5.1 where scripts notice (package
+// lua51), the compat modules (util, cjson, cjson.safe, path, socket,
+// socket.url, socket.http, ltn12) and the etcd modules preloaded, and ctx
 // set as the state's context, so cancelling ctx stops the script and any
-// request it is blocked in. ctx may be nil. Close the state when done.
-// With WithSandbox the state has only the safe libraries (see there).
+// request or socket.sleep it is blocked in. ctx may be nil. WithTLSConfig
+// also applies to https requests of socket.http. With WithSandbox the
+// state has only the safe libraries (see there). Close the state when
+// done.
 func NewState(ctx context.Context, opts ...Option) *lua.LState {
 	cfg := newConfig(opts)
 	var L *lua.LState
@@ -24,6 +27,9 @@ func NewState(ctx context.Context, opts ...Option) *lua.LState {
 	}
 	lua51.Open(L)
 	compat.Preload(L)
+	if tc := cfg.tlsConfig; tc != nil {
+		compat.SetTLSConfig(L, tc)
+	}
 	Preload(L, opts...)
 	if cfg.sandbox {
 		applySandbox(L, setOf(cfg.allow...))

@@ -44,8 +44,10 @@ local bad = {}
 for _, f in ipairs(found) do
   local ok, err = pcall(f[2])
   checked = checked + 1
-  if ok or not tostring(err):find('not available in the sandbox', 1, true) then
-    bad[#bad + 1] = f[1] .. ': ' .. tostring(err)
+  err = tostring(err)
+  -- The sandbox's stand-ins, and luasocket functions luaetcd never had.
+  if ok or not (err:find('not available in the sandbox', 1, true) or err:find('is not provided by luaetcd', 1, true)) then
+    bad[#bad + 1] = f[1] .. ': ' .. err
   end
 end
 assert(#bad == 0, 'reachable unsafe functions:\n' .. table.concat(bad, '\n'))
