@@ -2,7 +2,6 @@ package luaetcd
 
 import (
 	"context"
-	"fmt"
 
 	ibackend "github.com/luaetcd/go-luaetcd/internal/backend"
 	"github.com/luaetcd/go-luaetcd/internal/jail"
@@ -29,7 +28,7 @@ func (j *requestJail) Do(ctx context.Context, req *backend.Request) (*backend.Re
 		return j.be.Do(ctx, req)
 	case backend.Keys:
 	default:
-		return nil, fmt.Errorf("%w", jail.ErrRefused)
+		return nil, jail.ErrRefused
 	}
 	key, err := jail.Join(j.root, req.Key)
 	if err != nil {

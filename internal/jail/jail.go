@@ -26,7 +26,6 @@ package jail
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/luaetcd/go-luaetcd/internal/backend"
 	"github.com/luaetcd/go-luaetcd/internal/v2api"
@@ -60,7 +59,7 @@ func (j *jailed) Do(ctx context.Context, op *backend.Op) (*backend.Response, err
 	case op.Kind == backend.Version:
 		return j.be.Do(ctx, op)
 	case !op.Kind.OnKeys():
-		return nil, fmt.Errorf("%s: %w", op.Kind, ErrRefused)
+		return nil, ErrRefused
 	}
 	key, err := Join(j.root, op.Key)
 	if err != nil {
