@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/luaetcd/go-luaetcd/luaetcd/v2client"
+	"github.com/luaetcd/go-luaetcd/internal/backend"
+	"github.com/luaetcd/go-luaetcd/internal/v2http"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -72,7 +73,7 @@ func (cfg *config) defaultHost() string {
 	if len(cfg.endpoints) > 0 {
 		return cfg.endpoints[0]
 	}
-	return defaultHost
+	return backend.DefaultHost
 }
 
 func (cfg *config) defaultPeer() string {
@@ -95,5 +96,5 @@ func (cfg *config) hostMaxBody() int64 {
 	if cfg.maxBody > 0 {
 		return cfg.maxBody
 	}
-	return v2client.DefaultMaxBodySize
+	return v2http.DefaultMaxBodySize
 }
