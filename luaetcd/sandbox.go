@@ -34,6 +34,10 @@ import (
 // ("socket.http"). A host can also set any global of its own after
 // NewState. Note that network access (socket.http) lets a script reach
 // etcd directly, around a key jail.
+//
+// Only NewState (and so Pool) builds the sandbox; Preload into a state the
+// host made keeps that state's libraries, and then only the limits on
+// Etcd.new's options apply.
 func WithSandbox(allow ...string) Option {
 	return func(c *config) {
 		c.sandbox = true
