@@ -70,7 +70,9 @@
 // debug.traceback, and require of the preloaded modules (etcd, util,
 // cjson, path, luasocket's parts without network access); any other
 // function fails with "NAME is not available in the sandbox". os.exit
-// stays: it only ends the script with a status.
+// stays: it only ends the script with a status. -l and require load only
+// those preloaded modules; LUA_PATH is not searched. LUA_INIT, -e and the
+// script itself are read by luaetcd and run in the sandbox.
 //
 // --jail PREFIX confines every client the script builds to the keys below
 // PREFIX, whatever key, prefix or ".." it uses: its "/" is PREFIX, answers
