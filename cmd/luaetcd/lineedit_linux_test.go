@@ -3,8 +3,6 @@ package main
 import (
 	"strings"
 	"testing"
-
-	"golang.org/x/sys/unix"
 )
 
 // The prompt on a terminal edits lines and keeps a history, as lua5.1
@@ -43,28 +41,6 @@ func (p *onPTY) enter(line, want string) {
 		return
 	}
 	p.waitFor("> ", p.waitFor(want, m))
-}
-
-// assertTerminalRestored checks that the terminal is back in the mode a
-// shell expects (echo, line editing by the kernel, signals) after the
-// runner ended.
-func (p *onPTY) assertTerminalRestored() {
-	p.t.Helper()
-	tio, err := unix.IoctlGetTermios(int(p.ptmx.Fd()), unix.TCGETS)
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	for _, f := range []struct {
-		name string
-		flag uint32
-	}{{"ECHO", unix.ECHO}, {"ICANON", unix.ICANON}, {"ISIG", unix.ISIG}} {
-		if tio.Lflag&f.flag == 0 {
-			p.t.Errorf("%s is off after the runner ended", f.name)
-		}
-	}
-	if tio.Iflag&unix.ICRNL == 0 {
-		p.t.Errorf("ICRNL is off after the runner ended")
-	}
 }
 
 func TestPromptHistoryUpArrow(t *testing.T) {

@@ -11,6 +11,9 @@ import (
 	"testing"
 )
 
+// exeSuffix ends the name of a program built by the tests.
+var exeSuffix = map[bool]string{true: ".exe"}[runtime.GOOS == "windows"]
+
 // binary is the luaetcd built once for the tests that run it as a
 // process.
 var binary string
@@ -21,10 +24,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	binary = filepath.Join(dir, "luaetcd")
-	if runtime.GOOS == "windows" {
-		binary += ".exe"
-	}
+	binary = filepath.Join(dir, "luaetcd"+exeSuffix)
 	out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "building luaetcd: %v\n%s", err, out)

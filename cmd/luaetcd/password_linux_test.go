@@ -28,3 +28,19 @@ func TestRunnerPasswordPromptOnTTY(t *testing.T) {
 		t.Errorf("the password was echoed: %q", screen)
 	}
 }
+
+// Ctrl-C at the password prompt stops the runner with 130 and gives the
+// terminal back with echo on.
+func TestRunnerPasswordPromptCtrlC(t *testing.T) {
+	p := startOnPTY(t, []string{"--endpoints", "http://127.0.0.1:1", "--user", "reader", "-e", "print('ran')"}, nil)
+	p.waitFor("Password for reader: ", 0)
+	p.typeKeys("half" + keyCtrlC)
+	if code := p.exitCode(); code != exitInterrupted {
+		t.Errorf("exit status %d after Ctrl-C at the password prompt, want %d; terminal: %q", code, exitInterrupted, p.output())
+	}
+	p.waitFor("interrupted", 0)
+	if strings.Contains(p.output(), "ran") || strings.Contains(p.output(), "half") {
+		t.Errorf("terminal: %q", p.output())
+	}
+	p.assertTerminalRestored()
+}

@@ -153,3 +153,25 @@ func (p *onPTY) exitCode() int {
 		return -1
 	}
 }
+
+// assertTerminalRestored checks that the terminal is back in the mode a
+// shell expects (echo, line editing by the kernel, signals) after the
+// runner ended.
+func (p *onPTY) assertTerminalRestored() {
+	p.t.Helper()
+	tio, err := unix.IoctlGetTermios(int(p.ptmx.Fd()), unix.TCGETS)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	for _, f := range []struct {
+		name string
+		flag uint32
+	}{{"ECHO", unix.ECHO}, {"ICANON", unix.ICANON}, {"ISIG", unix.ISIG}} {
+		if tio.Lflag&f.flag == 0 {
+			p.t.Errorf("%s is off after the runner ended", f.name)
+		}
+	}
+	if tio.Iflag&unix.ICRNL == 0 {
+		p.t.Errorf("ICRNL is off after the runner ended")
+	}
+}
