@@ -60,26 +60,38 @@ type editedLines struct {
 	st      *liner.State
 	cooked  liner.ModeApplier // the terminal as found: while statements run
 	editing liner.ModeApplier // liner's mode: while a line is read
+	// plain reads the lines once liner found it cannot draw on the
+	// output (a console that reports no width).
+	plain   plainLines
+	givenUp bool
 }
 
 // newEditedLines takes over the terminal on stdin and stdout; close
-// gives it back.
-func newEditedLines() *editedLines {
+// gives it back. plain reads the same stdin and stdout, for when liner
+// cannot.
+func newEditedLines(plain plainLines) *editedLines {
 	cooked, _ := liner.TerminalMode()
 	st := liner.NewLiner()
 	st.SetCtrlCAborts(true)
 	editing, _ := liner.TerminalMode()
-	e := &editedLines{st: st, cooked: cooked, editing: editing}
+	e := &editedLines{st: st, cooked: cooked, editing: editing, plain: plain}
 	apply(e.cooked)
 	return e
 }
 
 func (e *editedLines) readLine(prompt string) (string, error) {
+	if e.givenUp {
+		return e.plain.readLine(prompt)
+	}
 	apply(e.editing)
-	defer apply(e.cooked)
 	line, err := e.st.Prompt(prompt)
-	if errors.Is(err, liner.ErrPromptAborted) {
+	apply(e.cooked)
+	switch {
+	case errors.Is(err, liner.ErrPromptAborted):
 		return "", errPromptInterrupted
+	case errors.Is(err, liner.ErrNotTerminalOutput):
+		e.givenUp = true
+		return e.plain.readLine(prompt)
 	}
 	return line, err
 }

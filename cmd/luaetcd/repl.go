@@ -15,10 +15,10 @@ import (
 // program name and do not stop the loop. It ends at end of input.
 func (r *runner) repl() int {
 	L := r.L
+	plain := plainLines{out: r.cfg.Stdout, in: r.stdin}
+	r.lines = plain
 	if r.cfg.LineEditing {
-		r.lines = newEditedLines()
-	} else {
-		r.lines = plainLines{out: r.cfg.Stdout, in: r.stdin}
+		r.lines = newEditedLines(plain)
 	}
 	defer r.lines.close()
 	for {
