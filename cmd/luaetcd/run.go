@@ -39,6 +39,10 @@ type config struct {
 	Stdout          io.Writer // print() writes here
 	Stderr          io.Writer
 	StdinIsTerminal bool // no script and no -e: prompt rather than run stdin
+	// LineEditing: stdin and stdout are the process's own and both a
+	// terminal, so the prompt edits lines and keeps a history (liner,
+	// which works on os.Stdin and os.Stdout themselves).
+	LineEditing bool
 	// Context is cancelled on SIGINT/SIGTERM; the script then stops and
 	// run returns exitInterrupted. nil means never.
 	Context context.Context
@@ -48,13 +52,16 @@ type config struct {
 
 // runner is one run's state.
 type runner struct {
-	cfg      config
-	L        *lua.LState
-	parent   context.Context
-	cancel   context.CancelFunc // stops the script, for os.exit
-	exiting  bool               // os.exit was called
-	exitCode int
-	stdin    *bufio.Reader
+	cfg    config
+	L      *lua.LState
+	parent context.Context // cfg.Context, also cancelled by Ctrl-C at the prompt
+	// interrupt cancels parent: the run then ends as after SIGINT.
+	interrupt context.CancelFunc
+	cancel    context.CancelFunc // stops the script, for os.exit
+	exiting   bool               // os.exit was called
+	exitCode  int
+	stdin     *bufio.Reader
+	lines     lineReader // the prompt's input, set when the prompt starts
 }
 
 // run runs the command line in cfg and returns the exit status.
@@ -129,8 +136,11 @@ func run(cfg config) int {
 		}
 	}
 
-	r := &runner{cfg: cfg, parent: cfg.Context, stdin: bufio.NewReader(cfg.Stdin)}
-	ctx, cancel := context.WithCancel(cfg.Context)
+	r := &runner{cfg: cfg, stdin: bufio.NewReader(cfg.Stdin)}
+	parent, interrupt := context.WithCancel(cfg.Context)
+	defer interrupt()
+	r.parent, r.interrupt = parent, interrupt
+	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	r.cancel = cancel
 	r.L = luaetcd.NewState(ctx, append(connOptions(s), cfg.Options...)...)
