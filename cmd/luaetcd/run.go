@@ -40,6 +40,10 @@ type config struct {
 	Stdout          io.Writer // print() writes here
 	Stderr          io.Writer
 	StdinIsTerminal bool // no script and no -e: prompt rather than run stdin
+	// LineEditing: stdin and stdout are the process's own and both a
+	// terminal, so the prompt edits lines and keeps a history (liner,
+	// which works on os.Stdin and os.Stdout themselves).
+	LineEditing bool
 	// Context is cancelled on SIGINT/SIGTERM; the script then stops and
 	// run returns exitInterrupted. nil means never.
 	Context context.Context
@@ -49,13 +53,16 @@ type config struct {
 
 // runner is one run's state.
 type runner struct {
-	cfg      config
-	L        *lua.LState
-	parent   context.Context
-	cancel   context.CancelFunc // stops the script, for os.exit
-	exiting  bool               // os.exit was called
-	exitCode int
-	stdin    *bufio.Reader
+	cfg    config
+	L      *lua.LState
+	parent context.Context // cfg.Context, also cancelled by Ctrl-C at the prompt
+	// interrupt cancels parent: the run then ends as after SIGINT.
+	interrupt context.CancelFunc
+	cancel    context.CancelFunc // stops the script, for os.exit
+	exiting   bool               // os.exit was called
+	exitCode  int
+	stdin     *bufio.Reader
+	lines     lineReader // the prompt's input, set when the prompt starts
 	// budget is --budget, and budgetCtx the context it ends.
 	budget    time.Duration
 	budgetCtx context.Context
@@ -133,13 +140,16 @@ func run(cfg config) int {
 		}
 	}
 
-	r := &runner{cfg: cfg, parent: cfg.Context, stdin: bufio.NewReader(cfg.Stdin)}
+	r := &runner{cfg: cfg, stdin: bufio.NewReader(cfg.Stdin)}
+	parent, interrupt := context.WithCancel(cfg.Context)
+	defer interrupt()
+	r.parent, r.interrupt = parent, interrupt
 	// --budget bounds the whole run: gopher-lua checks the context before
 	// every instruction, and every etcd call honours it.
-	ctx, cancel := context.WithCancel(cfg.Context)
+	ctx, cancel := context.WithCancel(parent)
 	if s.budget > 0 {
 		cancel()
-		ctx, cancel = context.WithTimeout(cfg.Context, s.budget)
+		ctx, cancel = context.WithTimeout(parent, s.budget)
 		r.budget, r.budgetCtx = s.budget, ctx
 	}
 	defer cancel()
