@@ -84,7 +84,11 @@
 //
 // --budget SECONDS stops the script, even in a busy loop or a blocked
 // wait, once that much time has passed: "luaetcd: stopped: the script used
-// up its budget of 2s", status 1. Memory is not limited; see the README.
+// up its budget of 2s", status 1. A single call that runs on (a pattern
+// match that backtracks for minutes) cannot be stopped inside the
+// process: one second after the budget luaetcd exits with status 1 without
+// it, skipping its cleanup (an --embed data directory stays). Memory is
+// not limited; see the README.
 //
 //	luaetcd --sandbox --jail /tenants/acme --budget 30 --endpoints http://etcd:2379 job.lua
 //

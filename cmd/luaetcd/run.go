@@ -49,6 +49,9 @@ type config struct {
 	Context context.Context
 	// Options are added after those from the command line (tests).
 	Options []luaetcd.Option
+	// Exit ends the process when a script overran --budget in one call
+	// (see watchBudget); nil means os.Exit.
+	Exit func(int)
 }
 
 // runner is one run's state.
@@ -151,6 +154,7 @@ func run(cfg config) int {
 		cancel()
 		ctx, cancel = context.WithTimeout(parent, s.budget)
 		r.budget, r.budgetCtx = s.budget, ctx
+		defer r.watchBudget(ctx)()
 	}
 	defer cancel()
 	r.cancel = cancel

@@ -5,7 +5,9 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/luaetcd/go-luaetcd/internal/embedetcd"
 	"github.com/luaetcd/go-luaetcd/internal/etcdtest"
@@ -65,4 +67,53 @@ func TestSandboxFlags(t *testing.T) {
 			c.check(t, runInProcess(context.Background(), c.args, nil, "", false))
 		})
 	}
+}
+
+// One call that runs on past --budget (a backtracking pattern match never
+// reaches the next instruction): the runner exits with status 1 a second
+// after the budget, with a message, without waiting for the call.
+func TestBudgetHardStop(t *testing.T) {
+	exited := make(chan int, 1)
+	var stderr lockedBuffer // the watchdog and the run both write
+	start := time.Now()
+	ran := make(chan int)
+	go func() {
+		ran <- run(config{
+			Args:   []string{"luaetcd", "--budget", "0.2", "-e", "local s = ('a'):rep(90) s:find(('.-'):rep(4) .. 'b')"},
+			Stderr: &stderr,
+			Exit:   func(code int) { exited <- code },
+		})
+	}()
+	select {
+	case code := <-exited:
+		took := time.Since(start)
+		if code != exitError || took < 1200*time.Millisecond || took > 3*time.Second {
+			t.Errorf("exit %d after %v, want %d after about 1.2s", code, took, exitError)
+		}
+	case code := <-ran:
+		t.Fatalf("the match ended first (status %d, %v): make the pattern slower", code, time.Since(start))
+	}
+	<-ran // the match itself runs on in this test process until it ends
+	if !strings.Contains(stderr.String(), "luaetcd: stopped: the script used up its budget of 200ms and did not stop within 1s") {
+		t.Errorf("stderr %q", stderr.String())
+	}
+}
+
+// lockedBuffer is a strings.Builder safe for writers on several
+// goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
