@@ -27,6 +27,9 @@ type config struct {
 	password   string
 	maxBody    int64
 	stall      time.Duration // WithStallTimeout: 0 the default rule, < 0 never
+	sandbox    bool          // WithSandbox: NewState builds a sandboxed state
+	allow      []string      // what WithSandbox gives back
+	jail       string        // WithKeyJail: the root of the key jail; "" for none
 	// backend, when set, serves every client instead of one v2 HTTP
 	// backend per client (tests: the fake backend).
 	backend backend.Backend

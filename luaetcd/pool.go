@@ -15,6 +15,9 @@ import (
 //
 // A state keeps its globals and loaded modules between uses: run scripts
 // that are written to be run again, or compile once and call functions.
+// For scripts the host did not write (WithSandbox, WithKeyJail) this
+// means a script can change what the next one in that state sees: keep
+// one pool per tenant.
 type Pool struct {
 	opts []Option
 	mu   sync.Mutex

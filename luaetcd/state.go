@@ -14,16 +14,26 @@ import (
 // socket.url, socket.http, ltn12) and the etcd modules preloaded, and ctx
 // set as the state's context, so cancelling ctx stops the script and any
 // request or socket.sleep it is blocked in. ctx may be nil. WithTLSConfig
-// also applies to https requests of socket.http. Close the state when
+// also applies to https requests of socket.http. With WithSandbox the
+// state has only the safe libraries (see there). Close the state when
 // done.
 func NewState(ctx context.Context, opts ...Option) *lua.LState {
-	L := lua.NewState()
+	cfg := newConfig(opts)
+	var L *lua.LState
+	if cfg.sandbox {
+		L = newSandboxState(setOf(cfg.allow...))
+	} else {
+		L = lua.NewState()
+	}
 	lua51.Open(L)
 	compat.Preload(L)
-	if tc := newConfig(opts).tlsConfig; tc != nil {
+	if tc := cfg.tlsConfig; tc != nil {
 		compat.SetTLSConfig(L, tc)
 	}
 	Preload(L, opts...)
+	if cfg.sandbox {
+		applySandbox(L, setOf(cfg.allow...))
+	}
 	if ctx != nil {
 		L.SetContext(ctx)
 	}
