@@ -144,9 +144,8 @@ func (p *progress) state() (conn, headers bool) {
 // attempt sends k to the client endpoint ep as roundTrip does, watched as
 // described at the top of this file: stall is the bound (0: none) and
 // resend says whether the request only reads, so may be abandoned and
-// sent elsewhere. note is the reason
-// ep was made suspect ("" when it was not); probe, the record of a probe
-// made while a write waited.
+// sent elsewhere. note is the reason ep was made suspect ("" when it was
+// not); probe, the record of a probe made while a write waited.
 func (c *Client) attempt(ctx context.Context, ep *endpoint, k *call, u *url.URL, stall time.Duration, resend bool) (resp *backend.Response, err error, note string, probe *backend.Info) {
 	if stall == 0 && k.kind != backend.Watch {
 		// Nothing to watch for: only a call timeout can make ep suspect.
