@@ -44,6 +44,10 @@
 //	--data-dir DIR            with --embed: keep its data in DIR instead
 //	                          of a temporary directory removed afterwards
 //	--verbose                 say on stderr where the embedded etcd is
+//	--trace                   one line on stderr per request to etcd: the
+//	                          operation, method, URL (never credentials),
+//	                          status or the whole error, duration, and
+//	                          which endpoint answered after a failover
 //	--cacert FILE             CA certificate (PEM) that signed the servers'
 //	                          certificates, for https:// endpoints; without
 //	                          it the system's roots are used
@@ -101,11 +105,18 @@
 //	LUAETCD_KEY         as --key
 //	LUAETCD_USER        as --user (NAME, or NAME:PASSWORD)
 //	LUAETCD_PASSWORD    the password of the user
+//	LUAETCD_TRACE       as --trace when set and not "0"
 //	ETCDCTL_CACERT, ETCDCTL_CERT, ETCDCTL_KEY, ETCDCTL_USER, ETCDCTL_PASSWORD
 //	                    as etcdctl reads them, each when its LUAETCD_ one
 //	                    is unset or empty
 //
 // Options win over the environment.
+//
+// Scripts see a failed call as lua-etcd showed it, nil and a short word
+// ("connection refused", "closed", "host not found", "wrong version
+// number", "certificate verify failed"); --trace shows the whole cause:
+//
+//	luaetcd: trace get GET http://127.0.0.1:4001/v2/keys/a error: dial tcp 127.0.0.1:4001: connect: connection refused 0.2ms
 //
 // # Errors and signals
 //

@@ -133,7 +133,11 @@ func run(cfg config) int {
 	ctx, cancel := context.WithCancel(cfg.Context)
 	defer cancel()
 	r.cancel = cancel
-	r.L = luaetcd.NewState(ctx, append(connOptions(s), cfg.Options...)...)
+	opts := connOptions(s)
+	if s.trace {
+		opts = append(opts, luaetcd.WithRequestHook((&tracer{w: cfg.Stderr}).hook))
+	}
+	r.L = luaetcd.NewState(ctx, append(opts, cfg.Options...)...)
 	defer r.L.Close()
 	r.setupState()
 	return r.main(inv)
