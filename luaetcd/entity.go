@@ -59,6 +59,7 @@ var commonHeaderValues = map[string]lua.LValue{
 	"accept, content-type, authorization": lua.LString("accept, content-type, authorization"),
 	"POST, GET, OPTIONS, PUT, DELETE":     lua.LString("POST, GET, OPTIONS, PUT, DELETE"),
 	"text/plain; charset=utf-8":           lua.LString("text/plain; charset=utf-8"),
+	"chunked":                             lua.LString("chunked"),
 }
 
 // lowerHeaderName lower-cases a header name, without allocating for the
@@ -85,6 +86,8 @@ func lowerHeaderName(name string) string {
 		return "access-control-allow-methods"
 	case "Access-Control-Allow-Origin":
 		return "access-control-allow-origin"
+	case "Transfer-Encoding":
+		return "transfer-encoding"
 	}
 	return strings.ToLower(name)
 }

@@ -305,7 +305,17 @@ func (c *Client) roundTrip(ctx context.Context, ep *endpoint, k *call, u *url.UR
 	if int64(len(data)) > c.maxBody {
 		return &backend.Response{Status: resp.StatusCode}, tooLarge(fmt.Sprintf("response body exceeds the limit of %d bytes", c.maxBody))
 	}
-	return &backend.Response{Status: resp.StatusCode, Header: resp.Header, Body: data}, nil
+	return &backend.Response{Status: resp.StatusCode, Header: wireHeader(resp), Body: data}, nil
+}
+
+// wireHeader is the header as the server sent it: net/http moves
+// Transfer-Encoding out of Header (into TransferEncoding), where lua-etcd
+// showed it with the others (a watch or a large listing comes chunked).
+func wireHeader(resp *http.Response) http.Header {
+	if len(resp.TransferEncoding) > 0 && resp.Header.Get("Transfer-Encoding") == "" {
+		resp.Header["Transfer-Encoding"] = resp.TransferEncoding
+	}
+	return resp.Header
 }
 
 // snapshot returns the endpoint list and the index of the current one.
