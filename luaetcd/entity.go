@@ -24,6 +24,9 @@ func newEntity(L *lua.LState, res *backend.Response) *lua.LTable {
 	if res.FailoverInit != 0 {
 		ent.RawSetString("initFailoverURIs", lua.LBool(res.FailoverInit > 0))
 	}
+	if res.RedirectedTo != "" {
+		ent.RawSetString("failover", lua.LString(res.RedirectedTo))
+	}
 	if res.TimedOut {
 		return ent
 	}

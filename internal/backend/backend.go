@@ -20,6 +20,11 @@ type Response struct {
 	// TimedOut reports that Op.Timeout expired. The Lua layer turns this
 	// into the entity {status = 408}.
 	TimedOut bool
+	// RedirectedTo is, after a write answered 307 and sent again to the
+	// location (as lua-etcd did), the base URL (scheme://host:port) it
+	// went to, where the backend sends later requests too. The Lua layer
+	// shows it as the entity's failover field.
+	RedirectedTo string
 	// FailoverInit reports a membership lookup done during this call:
 	// 0 none, 1 succeeded, -1 failed. The Lua layer shows it as the
 	// entity's initFailoverURIs field.

@@ -140,6 +140,8 @@ func New(cfg Config) (*Client, error) {
 	}
 	if c.hc == nil {
 		c.hc = sharedClient(cfg.TLS)
+	} else {
+		c.hc = withoutRedirects(c.hc)
 	}
 	if c.maxBody <= 0 {
 		c.maxBody = DefaultMaxBodySize
@@ -244,8 +246,18 @@ func redactRaw(raw string) string {
 	return raw
 }
 
-// send makes one HTTP request to ep and reads the whole answer.
+// send makes the request k to ep, reads the whole answer and follows a
+// redirect as lua-etcd did (redirect.go).
 func (c *Client) send(ctx context.Context, ep *endpoint, k *call) (*backend.Response, error) {
+	resp, err := c.roundTripHooked(ctx, ep, k)
+	if err != nil {
+		return resp, err
+	}
+	return c.follow(ctx, ep, k, resp)
+}
+
+// roundTripHooked makes one HTTP request and reports it to the hook.
+func (c *Client) roundTripHooked(ctx context.Context, ep *endpoint, k *call) (*backend.Response, error) {
 	if ep.bad != nil {
 		return nil, ep.bad // nothing to send
 	}
