@@ -102,6 +102,17 @@ func TestRedirect307(t *testing.T) {
 	if b.Node.Value == nil || *b.Node.Value != "via 307" || hits.Load() != 1 {
 		t.Errorf("after redirect: %+v, hits %d", b.Node, hits.Load())
 	}
+	// The write moved the client (lua-etcd's failover); no location.
+	if resp.RedirectedTo != etcd.ClientURL || c.Endpoints()[0] != etcd.ClientURL || resp.Header.Get("Location") != "" {
+		t.Errorf("redirected to %q, endpoints %v, location %q", resp.RedirectedTo, c.Endpoints(), resp.Header.Get("Location"))
+	}
+	// A GET is followed without moving: the location is in the header.
+	g := newClient(t, Config{Host: srv.URL})
+	resp = do(t, g, get("/redirect/a b?"))
+	want := etcd.ClientURL + "/v2/keys/redirect/a%20b%3F"
+	if resp.Status != 200 || resp.RedirectedTo != "" || resp.Header.Get("Location") != want || g.Endpoints()[0] != srv.URL || hits.Load() != 2 {
+		t.Errorf("get: status %d, redirected to %q, location %q, endpoints %v", resp.Status, resp.RedirectedTo, resp.Header.Get("Location"), g.Endpoints())
+	}
 }
 
 // A wait that outlives its Timeout answers 408 with TimedOut.
