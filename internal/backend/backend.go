@@ -12,8 +12,8 @@ import (
 type Response struct {
 	// Status is the v2 HTTP status; 408 when TimedOut.
 	Status int
-	// Header is the v2 response header (Content-Type, X-Etcd-Index, ...);
-	// nil when TimedOut.
+	// Header is the v2 response header (Content-Type, X-Etcd-Index, ...),
+	// every header as sent, Transfer-Encoding included; nil when TimedOut.
 	Header http.Header
 	// Body is the raw body; nil when TimedOut.
 	Body []byte
@@ -39,7 +39,11 @@ type Backend interface {
 	// was had (connection refused, TLS failure, context cancelled, every
 	// endpoint failed); its text is lower case, names the cause and never
 	// holds credentials. Errors wrap the sentinels of this package where
-	// they apply.
+	// they apply, and the typed causes (net, syscall, tls, x509 errors),
+	// from which the Lua layer words them as lua-etcd did. A host, endpoint
+	// or peer URL that cannot be used is accepted when the backend is
+	// built and reported by each request that would use it, as a
+	// *URLError.
 	Do(ctx context.Context, op *Op) (*Response, error)
 	// InitFailover looks up the cluster's members and makes the followers'
 	// client URLs the retry list. It returns nil when a list was had.

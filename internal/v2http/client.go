@@ -3,13 +3,16 @@
 // It turns each backend.Op into exactly the request lua-etcd 0.12 sent
 // (request.go; setTTL's read-then-write in settl.go), builds the URLs
 // (each key segment escaped, so every UTF-8 key round-trips), applies
-// per-operation timeouts, follows 307 redirects to the leader, fails over
-// between client URLs (on dial errors and 5xx answers, with bounded
-// retries and backoff; failover.go has the rules; whether a request may
-// be resent follows from its kind), re-sends watches whose stream ended
-// without an event (longpoll.go), and answers the etcd 0.4 admin API
-// (adminMachines) from /v2/members on modern clusters (members.go).
-// Failures wrap the sentinels of package backend (errors.go). It knows
+// per-operation timeouts, follows redirects as lua-etcd did (redirect.go:
+// a GET with the location in its header, a write re-sent and the client
+// moved to the new server), fails over between client URLs (on dial
+// errors and 5xx answers, with bounded retries and backoff; failover.go
+// has the rules; whether a request may be resent follows from its kind),
+// re-sends watches whose stream ended without an event (longpoll.go), and
+// answers the etcd 0.4 admin API (adminMachines) from /v2/members on
+// modern clusters (members.go). Failures wrap the sentinels of package
+// backend and their typed causes (errors.go); a URL that cannot be used
+// is a backend.URLError of the requests that would use it. It knows
 // nothing of Lua and never imports etcd's server.
 package v2http
 
