@@ -102,6 +102,8 @@ check.ok(not shown:find('s3cret', 1, true), shown)
 
 -- new accepts any host or peer string, as lua-etcd did; the first call
 -- that uses it answers nil, err with lua-etcd's words, and sends nothing.
+-- (The in-memory fake has no URLs to check.)
+if API == 'fake' then return end
 local FORMAT = 'invalid uri format: "Parsed text violates expected format"'
 for host, want in pairs({
     ['ftp://h:1'] = 'unsupported protocol: "ftp"',
