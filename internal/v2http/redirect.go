@@ -68,13 +68,16 @@ func redirected(method string, resp *backend.Response, from *url.URL) *url.URL {
 // follow carries on after resp, the answer of k sent to ep, when it is a
 // redirect lua-etcd followed (see above); otherwise resp is the answer.
 func (c *Client) follow(ctx context.Context, ep *endpoint, k *call, resp *backend.Response) (*backend.Response, error) {
-	from := k.urlFor(ep)
-	loc := redirected(k.method, resp, from)
+	if resp.Status < 300 || resp.Status > 399 {
+		return resp, nil // the common case, without building the URL
+	}
+	loc := redirected(k.method, resp, k.urlFor(ep))
 	if loc == nil {
 		return resp, nil
 	}
 	write := k.method != http.MethodGet && k.method != http.MethodHead
 	var to *endpoint
+	var from *url.URL
 	for hop := 0; loc != nil && hop < maxRedirects; hop++ {
 		// The location's server, with the cluster's credentials, as a
 		// member found by a lookup gets them.
