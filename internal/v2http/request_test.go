@@ -304,10 +304,16 @@ func TestBadURLsFailPerCall(t *testing.T) {
 	if err != nil || res.Status != 200 || res.FailoverInit != 1 {
 		t.Errorf("version with a bad peer: %v %+v", err, res)
 	}
-	// An unusable endpoint in the list is passed over like a dead one.
+	// An unusable endpoint in the list is passed over like a dead one,
+	// by writes that may not be repeated too: nothing was sent.
 	c, _ = New(Config{Host: "ftp://x", Endpoints: []string{etcd.ClientURL}})
 	if res, err := c.Do(context.Background(), &backend.Op{Kind: backend.Version, Timeout: 5 * time.Second}); err != nil || res.Status != 200 {
 		t.Errorf("version after a bad host: %v %+v", err, res)
+	}
+	c, _ = New(Config{Host: "not a url", Endpoints: []string{etcd.ClientURL}})
+	create := &backend.Op{Kind: backend.CreateInOrder, Key: "/badurl/q", Value: "1", HasValue: true, TTL: backend.NoTTL, Timeout: 5 * time.Second}
+	if res, err := c.Do(context.Background(), create); err != nil || res.Status != 201 {
+		t.Errorf("push after a bad host: %v %+v", err, res)
 	}
 }
 
