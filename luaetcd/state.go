@@ -8,14 +8,15 @@ import (
 	lua "github.com/yuin/gopher-lua"
 )
 
-// NewState returns a Lua state ready for lua-etcd scripts: the standard
-// libraries open, pcall/xpcall behaving as in Lua 5.1, the compat modules
+// NewState returns a Lua state ready for lua-etcd scripts: built with
+// lua51.Options (a call stack and a registry that grow to Lua 5.1's limits),
+// the standard libraries open and completed to Lua 5.1's (lua51.Open:
+// pcall/xpcall, unpack, table.concat, ... behaving as in Lua 5.1), the compat modules
 // (util, cjson, cjson.safe, path) and the etcd modules preloaded, and ctx
 // set as the state's context, so cancelling ctx stops the script and any
 // request it is blocked in. ctx may be nil. Close the state when done.
 func NewState(ctx context.Context, opts ...Option) *lua.LState {
-	L := lua.NewState()
-	lua51.Open(L)
+	L := lua51.NewState()
 	compat.Preload(L)
 	Preload(L, opts...)
 	if ctx != nil {

@@ -101,6 +101,7 @@ func Open(L *lua.LState) {
 	if co, ok := L.GetGlobal("coroutine").(*lua.LTable); ok {
 		r.patchCoroutine(L, co)
 	}
+	openStdlib51(L)
 }
 
 // acquire returns a thread to run a protected call of L on, or nil if the
@@ -183,6 +184,9 @@ func (r *runner) failed(L, th *lua.LState, err error) {
 
 func errorObject(err error) lua.LValue {
 	if aerr, ok := err.(*lua.ApiError); ok {
+		if obj, ok := overflowObject(aerr); ok {
+			return obj
+		}
 		return aerr.Object
 	}
 	return lua.LString(err.Error())
@@ -273,6 +277,9 @@ func (r *runner) xpcall(L *lua.LState) int {
 	L.G.CurrentThread = cur
 	if err != nil {
 		r.failed(L, th, err)
+		if !handlerOK {
+			result, handlerOK = overflowHandler(L, h, err)
+		}
 		L.Push(lua.LFalse)
 		if handlerOK {
 			L.Push(result)
