@@ -83,6 +83,11 @@ func overflowHandler(L *lua.LState, h lua.LValue, err error) (lua.LValue, bool) 
 	if !ok || !callable(L, h) {
 		return nil, false
 	}
+	if d, ok := L.GetGlobal("debug").(*lua.LTable); ok && h == d.RawGetString("traceback") && ae.StackTrace != "" {
+		// The usual handler: give it the stack as it was at the
+		// overflow, which gopher-lua recorded, not the one left now.
+		return lua.LString(lua.LVAsString(obj) + "\n" + shortTraceback(ae.StackTrace)), true
+	}
 	L.Push(h)
 	L.Push(obj)
 	if L.PCall(1, 1, nil) != nil {

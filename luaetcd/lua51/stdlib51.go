@@ -67,6 +67,7 @@ func openStdlib51(L *lua.LState) {
 		t.RawSetString("foreach", L.NewFunction(tableForeach))
 		t.RawSetString("foreachi", L.NewFunction(tableForeachi))
 		t.RawSetString("setn", L.NewFunction(tableSetn))
+		t.RawSetString("maxn", L.NewFunction(tableMaxn))
 	}
 	if d, ok := L.GetGlobal("debug").(*lua.LTable); ok {
 		openDebug51(L, d)
@@ -200,6 +201,20 @@ func tableForeachi(L *lua.LState) int {
 		L.Pop(1)
 	}
 	return 0
+}
+
+// tableMaxn is table.maxn(t) of Lua 5.1: the largest positive numerical
+// key, integer or not, or 0 (gopher-lua's looks at the array part only).
+func tableMaxn(L *lua.LState) int {
+	t := L.CheckTable(1)
+	max := 0.0
+	t.ForEach(func(k, _ lua.LValue) {
+		if n, ok := k.(lua.LNumber); ok && float64(n) > max {
+			max = float64(n)
+		}
+	})
+	L.Push(lua.LNumber(max))
+	return 1
 }
 
 // tableSetn is table.setn: Lua 5.1 as built by Debian (without
