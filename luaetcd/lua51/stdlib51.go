@@ -41,6 +41,12 @@ func openStdlib51(L *lua.LState) {
 			loaded.RawSetString(name, lua.LNil)
 		}
 	}
+	if loaded, ok := L.GetField(L.Get(lua.RegistryIndex), "_LOADED").(*lua.LTable); ok {
+		// Lua 5.1 registers the package library as a loaded module too.
+		if pkg := L.GetGlobal("package"); pkg != lua.LNil && loaded.RawGetString("package") == lua.LNil {
+			loaded.RawSetString("package", pkg)
+		}
+	}
 	for lib, names := range hiddenFields {
 		if t, ok := L.GetGlobal(lib).(*lua.LTable); ok {
 			for _, name := range names {
