@@ -11,8 +11,8 @@ import (
 // NewState returns a Lua state ready for lua-etcd scripts: built with
 // lua51.Options (a call stack and a registry that grow to Lua 5.1's limits),
 // the standard libraries open and completed to Lua 5.1's (lua51.Open:
-// pcall/xpcall, unpack, table.concat, ... behaving as in Lua 5.1), the compat modules
-// (util, cjson, cjson.safe, path) and the etcd modules preloaded, and ctx
+// pcall/xpcall, unpack, table.concat, ... behaving as in Lua 5.1), the
+// compat modules (util, cjson, cjson.safe, path) and the etcd modules preloaded, and ctx
 // set as the state's context, so cancelling ctx stops the script and any
 // request it is blocked in. ctx may be nil. Close the state when done.
 func NewState(ctx context.Context, opts ...Option) *lua.LState {
@@ -23,4 +23,12 @@ func NewState(ctx context.Context, opts ...Option) *lua.LState {
 		L.SetContext(ctx)
 	}
 	return L
+}
+
+// StateOptions returns the lua.Options NewState builds its states with
+// (lua51.Options: a call stack of Lua 5.1's 20000 frames allocated as it
+// grows, a registry that grows from 1024 values to 5,120,000), for hosts
+// that build their own state and call Preload.
+func StateOptions() lua.Options {
+	return lua51.Options()
 }

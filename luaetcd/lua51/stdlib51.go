@@ -78,6 +78,7 @@ func openStdlib51(L *lua.LState) {
 	if d, ok := L.GetGlobal("debug").(*lua.LTable); ok {
 		openDebug51(L, d)
 	}
+	openClock(L)
 }
 
 // raise raises msg as Lua 5.1's luaL_error does: prefixed with the
