@@ -45,7 +45,7 @@ func overflowObject(ae *lua.ApiError) (lua.LValue, bool) {
 	}
 	msg := string(s)
 	switch {
-	case ae.Type == lua.ApiErrorPanic && msg == glCallStackOverflow:
+	case msg == glCallStackOverflow:
 		if m := firstPosition.FindStringSubmatch(ae.StackTrace); m != nil {
 			return lua.LString(m[1] + ": " + msgStackOverflow), true
 		}

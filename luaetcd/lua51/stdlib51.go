@@ -79,6 +79,9 @@ func openStdlib51(L *lua.LState) {
 		openDebug51(L, d)
 	}
 	openClock(L)
+	if co, ok := L.GetGlobal("coroutine").(*lua.LTable); ok {
+		wrapResumeOverflow(L, co)
+	}
 }
 
 // raise raises msg as Lua 5.1's luaL_error does: prefixed with the
