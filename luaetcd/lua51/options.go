@@ -9,9 +9,12 @@ import (
 // ends with Lua 5.1's error instead of taking all the memory.
 const (
 	// MaxCalls is the deepest Lua call nesting, LUAI_MAXCALLS of Lua 5.1:
-	// recursion fails with "stack overflow" at the same depth as lua5.1's.
-	// With MinimizeStackMemory the frames are allocated 8 at a time as the
-	// stack grows, so the idle cost is one pointer per 8 frames.
+	// beyond it a call fails with "stack overflow". (lua5.1 measured:
+	// 19,996 levels of `local function f() f() end`, 16,380 of
+	// `return 1 + f()`, where its data stack fills first; ours 20,000 of
+	// both.) With MinimizeStackMemory the frames are allocated 8 at a
+	// time as the stack grows; until then the cost is one pointer per 8
+	// frames (20 KiB).
 	MaxCalls = 20000
 
 	// RegistrySize is the registry's initial size in values (16 bytes
