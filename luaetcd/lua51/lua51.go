@@ -31,6 +31,15 @@
 // allocation beyond gopher-lua's own. After an error the thread is cleaned
 // (a trivial Lua function is run on it; its RETURN closes every upvalue
 // still open in the thread) before it goes back to the pool.
+//
+// # Limits and the rest of the 5.1 library
+//
+// Options gives a state Lua 5.1's limits instead of gopher-lua's fixed
+// defaults (see MaxCalls, RegistryMaxSize, MaxUnpack, MaxStringLength),
+// and FixError reports gopher-lua's stack overflows as Lua 5.1's. Open also
+// completes the library to Lua 5.1's, name by name (stdlib51.go,
+// debug51.go), and hides what gopher-lua adds. The official Lua 5.1 test
+// files run in official_test.go.
 package lua51
 
 import (
