@@ -205,6 +205,13 @@
 // says so, naming the file it found). The -v line names luaetcd and
 // gopher-lua.
 //
+// The state has Lua 5.1's limits and library (package luaetcd/lua51):
+// recursion to 20000 nested calls, then "stack overflow" with a traceback
+// cut to its first 12 and last 10 levels as lua5.1 does; unpack of up to
+// 7997 values; table.concat and string.rep up to 2^31-1 bytes, then
+// "string length overflow". debug.sethook cannot set hooks (gopher-lua
+// has none) and raises an error; clearing a hook works.
+//
 // # Examples
 //
 // Run a script against a cluster:

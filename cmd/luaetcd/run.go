@@ -430,9 +430,10 @@ func (r *runner) load(src, name string) (*lua.LFunction, error) {
 }
 
 // call calls the function below the nargs arguments on the stack, keeping
-// nret results (lua.MultRet: all).
+// nret results (lua.MultRet: all). A stack overflow is reported as lua5.1
+// reports it (lua51.FixError).
 func (r *runner) call(nargs, nret int) error {
-	return r.L.PCall(nargs, nret, nil)
+	return lua51.FixError(r.L.PCall(nargs, nret, nil))
 }
 
 // report prints err the way lua5.1 does ("prefix: msg" and the traceback;
