@@ -18,6 +18,13 @@
 // Every call honours the state's context (L.SetContext / NewState's ctx):
 // cancelling it ends a blocked wait at once.
 //
+// For scripts the host did not write, WithSandbox leaves only the safe
+// libraries, WithKeyJail confines every client to one subtree of the key
+// space (enforced on the operations sent to etcd, below this package), and
+// a deadline on the state's context is the run's wall-clock budget. Memory
+// cannot be bounded inside the process; the README says what is and is
+// not protected.
+//
 // # Lua side
 //
 //	local Etcd = require('etcd.luasocket')   -- or require('etcd').new(nil, opts)

@@ -26,6 +26,9 @@ type config struct {
 	user       string
 	password   string
 	maxBody    int64
+	sandbox    bool     // WithSandbox: NewState builds a sandboxed state
+	allow      []string // what WithSandbox gives back
+	jail       string   // WithKeyJail: the root of the key jail; "" for none
 	// backend, when set, serves every client instead of one v2 HTTP
 	// backend per client (tests: the fake backend).
 	backend backend.Backend

@@ -60,6 +60,10 @@ type settings struct {
 	// from a flag, so it stays out of the process listing.
 	cacert, cert, key *string
 	user, password    *string
+	// Untrusted scripts: --sandbox, --jail PREFIX, --budget SECONDS.
+	sandbox bool
+	jail    *string
+	budget  time.Duration // 0: none
 
 	// Filled in by resolve from the above.
 	tlsConfig      *tls.Config
@@ -138,6 +142,33 @@ var longOptions = []longOption{
 			}
 			s.user = &v
 			return nil
+		}},
+	{"sandbox", "", "run the script with only the safe libraries\n" +
+		"(no io, os.execute, loadfile, debug, file modules)",
+		func(s *settings, v string) error {
+			s.sandbox = true
+			return nil
+		}},
+	{"jail", "PREFIX", "confine every client to the keys below PREFIX;\n" +
+		"scripts cannot choose another host or identity",
+		func(s *settings, v string) error {
+			if strings.Trim(v, "/") == "" {
+				return fmt.Errorf("want a prefix below the root, e.g. /tenant/a")
+			}
+			if strings.IndexByte(v, 0) >= 0 {
+				return fmt.Errorf("NUL in prefix")
+			}
+			s.jail = &v
+			return nil
+		}},
+	{"budget", "SECONDS", "stop the script after this much wall-clock time",
+		func(s *settings, v string) error {
+			d, err := parseTimeout(v)
+			if err == nil && d == 0 {
+				err = fmt.Errorf("bad budget %q: want seconds > 0", v)
+			}
+			s.budget = d
+			return err
 		}},
 	{"help", "", "print this help on stdout and exit", nil},
 }
@@ -326,6 +357,7 @@ func merge(env, flags settings) settings {
 	}
 	s.embed, s.dataDir, s.verbose = flags.embed, flags.dataDir, flags.verbose
 	s.trace = s.trace || flags.trace
+	s.sandbox, s.jail, s.budget = flags.sandbox, flags.jail, flags.budget
 	return s
 }
 
