@@ -27,14 +27,14 @@ import (
 //
 //	*backend.URLError (host or peer not usable)  its Word: unsupported protocol: "ftp",
 //	                                              invalid uri format: "Parsed text violates expected format"
+//	TLS to a port that does not speak TLS         wrong version number
+//	certificate not trusted, expired, wrong name  certificate verify failed
+//	TLS alert from the server                     OpenSSL's text, e.g. tlsv13 alert certificate required
 //	context.DeadlineExceeded, a timeout           timeout
 //	context.Canceled                              closed
 //	ECONNREFUSED                                  connection refused
 //	*net.DNSError                                 host not found
 //	EOF, ECONNRESET, ECONNABORTED, EPIPE          closed
-//	TLS to a port that does not speak TLS         wrong version number
-//	certificate not trusted, expired, wrong name  certificate verify failed
-//	TLS alert from the server                     OpenSSL's text, e.g. tlsv13 alert certificate required
 //	another errno                                 the C library's text, e.g. No route to host
 //	anything else (body too large, ...)           the error's text
 func errorWord(err error) string {

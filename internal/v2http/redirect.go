@@ -77,7 +77,6 @@ func (c *Client) follow(ctx context.Context, ep *endpoint, k *call, resp *backen
 	}
 	write := k.method != http.MethodGet && k.method != http.MethodHead
 	var to *endpoint
-	var from *url.URL
 	for hop := 0; loc != nil && hop < maxRedirects; hop++ {
 		// The location's server, with the cluster's credentials, as a
 		// member found by a lookup gets them.
@@ -90,9 +89,9 @@ func (c *Client) follow(ctx context.Context, ep *endpoint, k *call, resp *backen
 		if resp, err = c.roundTripHooked(ctx, to, &next); err != nil {
 			return nil, err
 		}
-		from, k = next.urlFor(to), &next
+		k = &next
 		last := loc
-		if loc = redirected(k.method, resp, from); loc == nil && !write && resp.Header.Get("Location") == "" {
+		if loc = redirected(k.method, resp, k.urlFor(to)); loc == nil && !write && resp.Header.Get("Location") == "" {
 			resp.Header.Set("Location", last.String())
 		}
 	}
