@@ -41,7 +41,7 @@ func TestKeyJailRelativeKeys(t *testing.T) {
 		ent = assert(Etcd.new():get('/../t2/other'))
 		assert(ent.status == 404 and ent.body.cause == '/t2', ent.body.cause)
 		local n, err = cli:statsSelf()
-		assert(n == nil and err == 'statsSelf: not allowed in a key jail', err)
+		assert(n == nil and err == 'not allowed in a key jail', err)
 	`)
 	if err != nil {
 		t.Fatal(err)

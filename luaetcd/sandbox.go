@@ -3,6 +3,7 @@ package luaetcd
 import (
 	"strings"
 
+	"github.com/luaetcd/go-luaetcd/luaetcd/lua51"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -84,7 +85,9 @@ func setOf(names ...string) map[string]bool {
 // newSandboxState returns a state with only the libraries a sandbox
 // starts from, and io and debug only if allowed.
 func newSandboxState(allow map[string]bool) *lua.LState {
-	L := lua.NewState(lua.Options{SkipOpenLibs: true})
+	opts := lua51.Options()
+	opts.SkipOpenLibs = true
+	L := lua.NewState(opts)
 	libs := []struct {
 		name string
 		open lua.LGFunction

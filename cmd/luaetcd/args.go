@@ -54,6 +54,7 @@ type settings struct {
 	embed     bool
 	dataDir   string
 	verbose   bool
+	trace     bool // --trace, LUAETCD_TRACE: one line per request on stderr
 	// TLS files (--cacert, --cert, --key; LUAETCD_CACERT...) and the etcd
 	// user (--user NAME[:PASSWORD]; LUAETCD_USER). password comes only
 	// from the environment (LUAETCD_PASSWORD, ETCDCTL_PASSWORD), never
@@ -130,6 +131,12 @@ var longOptions = []longOption{
 		s.verbose = true
 		return nil
 	}},
+	{"trace", "", "one line per etcd request on stderr: method, URL,\n" +
+		"status or the whole error, duration (also LUAETCD_TRACE=1)",
+		func(s *settings, v string) error {
+			s.trace = true
+			return nil
+		}},
 	{"cacert", "FILE", "CA certificate (PEM) that signed the servers'\ncertificates, for https:// endpoints",
 		func(s *settings, v string) error { return setFile(&s.cacert, v) }},
 	{"cert", "FILE", "client certificate (PEM), for servers that\nrequire one; needs --key",
@@ -315,6 +322,9 @@ func settingsFromEnv(env func(string) (string, bool)) (settings, error) {
 	if v, ok := env("LUAETCD_PREFIX"); ok {
 		s.prefix = &v
 	}
+	if v, ok := env("LUAETCD_TRACE"); ok && v != "" && v != "0" {
+		s.trace = true
+	}
 	if v, ok := env("LUAETCD_TIMEOUT"); ok && v != "" {
 		d, err := parseTimeout(v)
 		if err != nil {
@@ -366,6 +376,7 @@ func merge(env, flags settings) settings {
 		}
 	}
 	s.embed, s.dataDir, s.verbose = flags.embed, flags.dataDir, flags.verbose
+	s.trace = s.trace || flags.trace
 	s.sandbox, s.jail, s.budget = flags.sandbox, flags.jail, flags.budget
 	return s
 }
@@ -487,7 +498,7 @@ Long options (before the script; --name value or --name=value):
 	}
 	b.WriteString("Environment: LUA_INIT, LUA_PATH, LUAETCD_ENDPOINTS, LUAETCD_PEER, LUAETCD_PREFIX,\n" +
 		"LUAETCD_TIMEOUT, LUAETCD_STALL_TIMEOUT, LUAETCD_CACERT, LUAETCD_CERT, LUAETCD_KEY,\n" +
-		"LUAETCD_USER, LUAETCD_PASSWORD (ETCDCTL_ENDPOINTS, _CACERT, _CERT, _KEY, _USER, _PASSWORD\n" +
-		"when the LUAETCD_ one is unset); options win over the environment.\n")
+		"LUAETCD_USER, LUAETCD_PASSWORD, LUAETCD_TRACE (ETCDCTL_ENDPOINTS, _CACERT, _CERT,\n" +
+		"_KEY, _USER, _PASSWORD when the LUAETCD_ one is unset); options win over the environment.\n")
 	return b.String()
 }

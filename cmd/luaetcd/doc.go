@@ -52,6 +52,12 @@
 //	--data-dir DIR            with --embed: keep its data in DIR instead
 //	                          of a temporary directory removed afterwards
 //	--verbose                 say on stderr where the embedded etcd is
+//	--trace                   one line on stderr per request to etcd: the
+//	                          operation, method, URL (never credentials),
+//	                          status or the whole error, duration,
+//	                          which endpoint answered after a failover,
+//	                          which one was marked suspect and why, and
+//	                          the health probes of suspect endpoints
 //	--cacert FILE             CA certificate (PEM) that signed the servers'
 //	                          certificates, for https:// endpoints; without
 //	                          it the system's roots are used
@@ -156,11 +162,18 @@
 //	LUAETCD_KEY         as --key
 //	LUAETCD_USER        as --user (NAME, or NAME:PASSWORD)
 //	LUAETCD_PASSWORD    the password of the user
+//	LUAETCD_TRACE       as --trace when set and not "0"
 //	ETCDCTL_CACERT, ETCDCTL_CERT, ETCDCTL_KEY, ETCDCTL_USER, ETCDCTL_PASSWORD
 //	                    as etcdctl reads them, each when its LUAETCD_ one
 //	                    is unset or empty
 //
 // Options win over the environment.
+//
+// Scripts see a failed call as lua-etcd showed it, nil and a short word
+// ("connection refused", "closed", "host not found", "wrong version
+// number", "certificate verify failed"); --trace shows the whole cause:
+//
+//	luaetcd: trace get GET http://127.0.0.1:4001/v2/keys/a error: dial tcp 127.0.0.1:4001: connect: connection refused 0.2ms
 //
 // # Errors and signals
 //
@@ -213,6 +226,13 @@
 // only for require's "no file" lines: C modules cannot be loaded (require
 // says so, naming the file it found). The -v line names luaetcd and
 // gopher-lua.
+//
+// The state has Lua 5.1's limits and library (package luaetcd/lua51):
+// recursion to 20000 nested calls, then "stack overflow" with a traceback
+// cut to its first 12 and last 10 levels as lua5.1 does; unpack of up to
+// 7997 values; table.concat and string.rep up to 2^31-1 bytes, then
+// "string length overflow". debug.sethook cannot set hooks (gopher-lua
+// has none) and raises an error; clearing a hook works.
 //
 // # Examples
 //

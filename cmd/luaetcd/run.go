@@ -158,7 +158,11 @@ func run(cfg config) int {
 	}
 	defer cancel()
 	r.cancel = cancel
-	r.L = luaetcd.NewState(ctx, append(connOptions(s), cfg.Options...)...)
+	opts := connOptions(s)
+	if s.trace {
+		opts = append(opts, luaetcd.WithRequestHook((&tracer{w: cfg.Stderr}).hook))
+	}
+	r.L = luaetcd.NewState(ctx, append(opts, cfg.Options...)...)
 	defer r.L.Close()
 	r.setupState()
 	return r.main(inv)
@@ -433,9 +437,10 @@ func (r *runner) load(src, name string) (*lua.LFunction, error) {
 }
 
 // call calls the function below the nargs arguments on the stack, keeping
-// nret results (lua.MultRet: all).
+// nret results (lua.MultRet: all). A stack overflow is reported as lua5.1
+// reports it (lua51.FixError).
 func (r *runner) call(nargs, nret int) error {
-	return r.L.PCall(nargs, nret, nil)
+	return lua51.FixError(r.L.PCall(nargs, nret, nil))
 }
 
 // report prints err the way lua5.1 does ("prefix: msg" and the traceback;

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -29,10 +30,10 @@ func TestRunnerTLS(t *testing.T) {
 	files := []string{"--cacert", p.CA, "--cert", p.ClientCert, "--key", p.ClientKey}
 	missing := filepath.Join(t.TempDir(), "missing.pem")
 	cases := []struct {
-		name   string
-		args   []string
-		env    []string
-		prefix string // stdout starts with it; then cliCase is not checked
+		name  string
+		args  []string
+		env   []string
+		oneOf []string // stdout is one of these; then cliCase is not checked
 		cliCase
 	}{
 		{name: "flags", args: append([]string{"--endpoints", ep}, files...),
@@ -49,8 +50,10 @@ func TestRunnerTLS(t *testing.T) {
 		{name: "flags win over env", args: append([]string{"--endpoints", ep}, files...),
 			env:     []string{"LUAETCD_CACERT=" + missing, "LUAETCD_CERT=" + missing, "LUAETCD_KEY=" + missing},
 			cliCase: cliCase{stdout: "201\n"}},
+		// The refusal races the request under TLS 1.3: the alert in
+		// OpenSSL's words (as LuaSec gave them), or the connection closed.
 		{name: "no client cert", args: []string{"--endpoints", ep, "--cacert", p.CA},
-			prefix: "error\tset /tls/k6: " + ep + ": "},
+			oneOf: []string{"error\ttlsv13 alert certificate required\n", "error\tsslv3 alert bad certificate\n", "error\tclosed\n"}},
 		{name: "missing cacert", args: []string{"--endpoints", ep, "--cacert", missing},
 			cliCase: cliCase{stderr: "luaetcd: TLS: cacert: open " + missing + ": no such file or directory\n", code: 1}},
 		{name: "cert without key", args: []string{"--endpoints", ep, "--cert", p.ClientCert},
@@ -64,9 +67,9 @@ func TestRunnerTLS(t *testing.T) {
 			key := "/tls/k" + strconv.Itoa(i)
 			args := append(append([]string{}, c.args...), tlsTD+"op.lua", "set", key, "v")
 			r := runBinary(t, args, c.env, "")
-			if c.prefix != "" {
-				if !strings.HasPrefix(r.stdout, c.prefix) || r.code != 0 {
-					t.Errorf("got %d %q %q, want stdout starting %q", r.code, r.stdout, r.stderr, c.prefix)
+			if c.oneOf != nil {
+				if !slices.Contains(c.oneOf, r.stdout) || r.code != 0 {
+					t.Errorf("got %d %q %q, want stdout one of %q", r.code, r.stdout, r.stderr, c.oneOf)
 				}
 				return
 			}
@@ -129,7 +132,7 @@ func TestRunnerAuth(t *testing.T) {
 	t.Run("password not in errors", func(t *testing.T) {
 		r := runBinary(t, []string{"--user", "reader", "--endpoints", "http://127.0.0.1:1", tlsTD + "op.lua", "get", "/ro/k"},
 			[]string{"LUAETCD_PASSWORD=" + etcdtest.ReaderPassword}, "")
-		if !strings.HasPrefix(r.stdout, "error\tget /ro/k: http://127.0.0.1:1: ") || strings.Contains(r.stdout+r.stderr, etcdtest.ReaderPassword) {
+		if r.stdout != "error\tconnection refused\n" || strings.Contains(r.stdout+r.stderr, etcdtest.ReaderPassword) {
 			t.Errorf("got %q %q", r.stdout, r.stderr)
 		}
 	})
