@@ -32,10 +32,11 @@ type state struct {
 }
 
 // ancestor is one directory above the key: its file (a conflict: v2's
-// "Not a directory") and its marker.
+// "Not a directory"), its marker, and whether anything is below it.
 type ancestor struct {
 	key          string
 	file, marker *mvccpb.KeyValue
+	exists       bool
 }
 
 // readOpts says what read fetches beyond the key itself.
@@ -62,7 +63,7 @@ func (b *Backend) read(ctx context.Context, key string, o readOpts) (*state, err
 			clientv3.WithSort(clientv3.SortByCreateRevision, clientv3.SortAscend)))
 	}
 	for _, a := range anc {
-		ops = append(ops, clientv3.OpGet(a), clientv3.OpGet(a+"/"))
+		ops = append(ops, clientv3.OpGet(a), clientv3.OpGet(a+"/", clientv3.WithPrefix(), clientv3.WithLimit(1)))
 	}
 	r, err := b.cli.Txn(ctx).Then(ops...).Commit()
 	if err != nil {
@@ -80,7 +81,14 @@ func (b *Backend) read(ctx context.Context, key string, o readOpts) (*state, err
 		i++
 	}
 	for _, a := range anc {
-		s.anc = append(s.anc, ancestor{key: a, file: first(rs[i]), marker: first(rs[i+1])})
+		an := ancestor{key: a, file: first(rs[i])}
+		if kv := first(rs[i+1]); kv != nil {
+			an.exists = true
+			if string(kv.Key) == a+"/" {
+				an.marker = kv
+			}
+		}
+		s.anc = append(s.anc, an)
 		i += 2
 	}
 	return s, nil
@@ -125,6 +133,17 @@ func (s *state) fileAncestor() string {
 		}
 	}
 	return ""
+}
+
+// missing is the cause of v2's "Key not found" for the key: the
+// outermost missing directory on its path, else the key itself.
+func (s *state) missing() string {
+	for _, a := range s.anc {
+		if !a.exists && a.file == nil {
+			return a.key
+		}
+	}
+	return s.key
 }
 
 // inheritedLease is the lease a key written below the ancestors without
