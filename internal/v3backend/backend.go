@@ -14,6 +14,7 @@ import (
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/connectivity"
 	"google.golang.org/grpc/status"
 )
 
@@ -86,13 +87,19 @@ func (b *Backend) Do(ctx context.Context, op *backend.Op) (*backend.Response, er
 		rctx, cancel = context.WithTimeout(ctx, op.Timeout)
 		defer cancel()
 	}
-	resp, method, err := b.dispatch(rctx, op)
+	var resp *backend.Response
+	var method string
+	err := b.ready(rctx)
+	if err == nil {
+		resp, method, err = b.dispatch(rctx, op)
+	}
 	if err != nil {
 		switch {
 		case ctx.Err() != nil:
 			err = ctx.Err()
 		case op.Timeout > 0 && rctx.Err() != nil:
 			resp, err = &backend.Response{Status: http.StatusRequestTimeout, TimedOut: true}, nil
+		case errors.Is(err, backend.ErrAllEndpointsFailed):
 		default:
 			resp, err = b.classify(op, err)
 		}
@@ -108,6 +115,34 @@ func (b *Backend) Do(ctx context.Context, op *backend.Op) (*backend.Response, er
 		b.hook(in)
 	}
 	return resp, err
+}
+
+// ready waits until the connection is up, at most the dial timeout.
+// clientv3 makes every call wait for a ready connection (gRPC's
+// WaitForReady), so without this an operation on an unreachable cluster
+// would block until its context ends, where the v2 backend fails at once
+// with ErrAllEndpointsFailed.
+func (b *Backend) ready(ctx context.Context) error {
+	conn := b.cli.ActiveConnection()
+	st := conn.GetState()
+	if st == connectivity.Ready {
+		return nil
+	}
+	wctx, cancel := context.WithTimeout(ctx, b.sh.dialTimeout)
+	defer cancel()
+	for st != connectivity.Ready {
+		if st == connectivity.Idle {
+			conn.Connect()
+		}
+		if !conn.WaitForStateChange(wctx, st) {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			return fmt.Errorf("%w (%s): no connection within %v", backend.ErrAllEndpointsFailed, b.eps, b.sh.dialTimeout)
+		}
+		st = conn.GetState()
+	}
+	return nil
 }
 
 // InitFailover has nothing to do: clientv3 balances over the endpoints

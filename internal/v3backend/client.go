@@ -44,6 +44,8 @@ type shared struct {
 	cli  *clientv3.Client
 	http *http.Client
 	refs int
+	// dialTimeout bounds the wait for a connection before a request.
+	dialTimeout time.Duration
 }
 
 // clients is the process-wide cache of shared clients. An entry lives
@@ -105,7 +107,7 @@ func acquire(c Config) (*shared, error) {
 	if c.TLS != nil {
 		tr.TLSClientConfig = c.TLS.Clone()
 	}
-	s := &shared{key: k, cli: cli, http: &http.Client{Transport: tr}, refs: 1}
+	s := &shared{key: k, cli: cli, http: &http.Client{Transport: tr}, refs: 1, dialTimeout: dt}
 	clients.m[k] = s
 	return s, nil
 }

@@ -2,9 +2,11 @@ package v3backend
 
 import (
 	"context"
+	"errors"
 
 	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
 	"go.etcd.io/etcd/api/v3/mvccpb"
+	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
@@ -66,6 +68,14 @@ func (b *Backend) read(ctx context.Context, key string, o readOpts) (*state, err
 		ops = append(ops, clientv3.OpGet(a), clientv3.OpGet(a+"/", clientv3.WithPrefix(), clientv3.WithLimit(1)))
 	}
 	r, err := b.cli.Txn(ctx).Then(ops...).Commit()
+	if errors.Is(err, rpctypes.ErrPermissionDenied) && len(anc) > 0 {
+		// A v3 user whose role covers "/app/" but not the key "/app"
+		// may still use the keys: read without the ancestors, whose
+		// checks (Not a directory, parent markers) are then skipped.
+		ops = ops[:len(ops)-2*len(anc)]
+		anc = nil
+		r, err = b.cli.Txn(ctx).Then(ops...).Commit()
+	}
 	if err != nil {
 		return nil, err
 	}
