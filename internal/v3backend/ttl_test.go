@@ -158,3 +158,13 @@ func TestNoLeaseLeak(t *testing.T) {
 		t.Fatalf("%d leases before the churn, %d after", before, after)
 	}
 }
+
+// etcd raises a TTL below its minimum lease TTL; the answer says what
+// was granted (docs/v3-backend.md, difference 3).
+func TestMinimumTTL(t *testing.T) {
+	b, p := newBackend(t), prefix(t)
+	a := mustStatus(t, do(t, b, setTTL(p+"/k", "v", 1)), 201)
+	if a.Event.Node.TTL != 2 {
+		t.Fatalf("ttl=1 answered %s", a)
+	}
+}
