@@ -215,7 +215,7 @@ func (b *Backend) classify(op *backend.Op, err error) (*backend.Response, error)
 		return &backend.Response{Status: e.Status(), Header: v2api.Header(0), Body: v2api.Marshal(e)}, nil
 	}
 	var le *limitError
-	if errors.As(err, &le) {
+	if errors.As(err, &le) || errors.Is(err, errContention) {
 		return nil, err
 	}
 	code := status.Code(err)

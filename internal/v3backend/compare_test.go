@@ -175,6 +175,7 @@ var cmpCases = []cmpCase{
 		after: []backend.Op{mkdir("/w/x/y")}},
 	{name: "waitdir push", setup: []backend.Op{mkdir("/w")}, op: backend.Op{Kind: backend.Watch, Key: "/w", Recursive: true},
 		after: []backend.Op{withValue(opOf(backend.CreateInOrder, "/w"), "j")}},
+	{name: "wait mkdir over file", setup: []backend.Op{set("/w", "1")}, op: opOf(backend.Watch, "/w"), after: []backend.Op{mkdir("/w")}},
 	{name: "wait not child", setup: []backend.Op{mkdir("/w")}, op: opOf(backend.Watch, "/w"),
 		after: []backend.Op{set("/w/a", "1"), backend.Op{Kind: backend.Delete, Key: "/w", Recursive: true}}},
 }

@@ -126,6 +126,15 @@ func pick(watched string, recursive bool, evs []*clientv3.Event) *clientv3.Event
 				file = e
 			}
 		}
+		if file != nil && made != nil && file.Type == clientv3.EventTypeDelete {
+			if k, _ := v2Key(made.Kv); k == string(file.Kv.Key) {
+				// mkdir over a file replaced it: the directory
+				// made, with the file as prevNode.
+				e := *made
+				e.PrevKv = file.PrevKv
+				return &e
+			}
+		}
 		for _, e := range []*clientv3.Event{removed, reput, file, made} {
 			if e != nil {
 				return e
@@ -147,17 +156,19 @@ func (b *Backend) v2Event(ctx context.Context, e *clientv3.Event) *v2api.Event {
 		if e.PrevKv == nil {
 			return nil
 		}
-		if dir {
+		if _, prevDir := v2Key(e.PrevKv); prevDir {
 			return t.dirNode(ctx, key, e.PrevKv, nil)
 		}
-		return t.fileNode(ctx, e.PrevKv)
+		n := t.fileNode(ctx, e.PrevKv)
+		n.Key = key
+		return n
 	}
 	ev := &v2api.Event{}
 	if e.Type == clientv3.EventTypePut {
 		ev.Action = v2api.ActionSet
 		if dir {
 			ev.Node = t.dirNode(ctx, key, e.Kv, nil)
-			if e.PrevKv != nil {
+			if e.PrevKv != nil && string(e.PrevKv.Key) == string(e.Kv.Key) {
 				ev.Action = v2api.ActionUpdate
 			}
 		} else {
