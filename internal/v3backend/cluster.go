@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/luaetcd/go-luaetcd/internal/backend"
 	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
@@ -197,13 +198,31 @@ func (b *Backend) removeMachine(ctx context.Context, name string) (*backend.Resp
 	}
 	for _, m := range ml.Members {
 		if m.Name == name && name != "" {
-			if _, err := b.cli.MemberRemove(ctx, m.ID); err != nil {
+			if _, err := b.cli.MemberRemove(ctx, m.ID); err != nil && !b.removed(ctx, m.ID) {
 				return nil, err
 			}
 			return &backend.Response{Status: http.StatusNoContent, Header: http.Header{}}, nil
 		}
 	}
 	return machineNotFound(name), nil
+}
+
+// removed reports whether member id is no longer listed. A member that
+// is asked to remove itself stops before it answers ("server stopped"),
+// though the removal was committed; the other members tell.
+func (b *Backend) removed(ctx context.Context, id uint64) bool {
+	for i := 0; i < 20 && ctx.Err() == nil; i++ {
+		if ml, err := b.cli.MemberList(ctx); err == nil {
+			for _, m := range ml.Members {
+				if m.ID == id {
+					return false
+				}
+			}
+			return true
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return false
 }
 
 func machineNotFound(name string) *backend.Response {

@@ -192,10 +192,11 @@ var watchActionDiffs = map[string]string{"watch cad": "compareAndDelete", "waitd
 
 func TestCompareWithV2(t *testing.T) {
 	b := newBackend(t)
-	for i, c := range cmpCases {
+	for _, c := range cmpCases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			p2, p3 := fmt.Sprintf("/c%dv2", i), fmt.Sprintf("/c%dv3", i)
+			n := prefixSeq.Add(1) // unique in every run (go test -count)
+			p2, p3 := fmt.Sprintf("/c%dv2", n), fmt.Sprintf("/c%dv3", n)
 			if c.root {
 				p2, p3 = "", ""
 			}
