@@ -66,3 +66,13 @@ func TestChooseV2Auth(t *testing.T) {
 		t.Fatalf("%+v %v", got, err)
 	}
 }
+
+// etcd 3.7.3 has no v2 API: v3.
+func TestChooseEtcd37(t *testing.T) {
+	Forget()
+	m := etcdtest.StartEtcd37(t)
+	got, err := Choose(context.Background(), http.DefaultClient, []string{m.ClientURL})
+	if err != nil || got.API != V3 {
+		t.Fatalf("%+v %v", got, err)
+	}
+}

@@ -24,6 +24,10 @@ import (
 // client URL for the comparisons. Tests keep apart by key prefix.
 var srv *embedetcd.Server
 
+// target is the client URL the backend under test talks to: srv, or a
+// real etcd 3.7.3 while TestOnEtcd37 runs the tests again against it.
+var target string
+
 func TestMain(m *testing.M) {
 	revokeGrace = 500 * time.Millisecond
 	var err error
@@ -32,6 +36,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	target = srv.ClientURL
 	code := m.Run()
 	srv.Close()
 	os.Exit(code)
@@ -47,7 +52,7 @@ func prefix(t testing.TB) string {
 // newBackend returns a backend on srv, closed when t ends.
 func newBackend(t testing.TB) *Backend {
 	t.Helper()
-	b, err := New(Config{Endpoints: []string{srv.ClientURL}})
+	b, err := New(Config{Endpoints: []string{target}})
 	if err != nil {
 		t.Fatal(err)
 	}
