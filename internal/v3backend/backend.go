@@ -218,6 +218,11 @@ func (b *Backend) classify(op *backend.Op, err error) (*backend.Response, error)
 	if errors.As(err, &le) || errors.Is(err, errContention) {
 		return nil, err
 	}
+	if errors.Is(err, rpctypes.ErrUnhealthy) || errors.Is(err, rpctypes.ErrMemberNotEnoughStarted) {
+		// A refusal before anything was done (member removal from a
+		// cluster whose members are not all connected yet).
+		return nil, fmt.Errorf("v3 backend: refused: %v", rpcText(err))
+	}
 	code := status.Code(err)
 	unreachable := code == codes.Unavailable && (strings.Contains(err.Error(), "connection refused") ||
 		strings.Contains(err.Error(), "no address") || strings.Contains(err.Error(), "connection error"))

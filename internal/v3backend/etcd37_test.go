@@ -44,6 +44,14 @@ func TestOnEtcd37(t *testing.T) {
 	} {
 		t.Run(c.name, c.f)
 	}
+	t.Run("Machines", func(t *testing.T) {
+		cl := etcdtest.StartEtcd37Cluster(t, 3)
+		var urls []string
+		for _, m := range cl.Members {
+			urls = append(urls, m.ClientURL)
+		}
+		testMachines(t, urls)
+	})
 	t.Run("Version", func(t *testing.T) {
 		r := doRaw(t, newBackend(t), backend.Op{Kind: backend.Version})
 		var v struct{ Etcdserver, Etcdcluster string }
