@@ -27,6 +27,11 @@ type Config struct {
 	Endpoints []string
 	// TLS is used for https endpoints; nil means the system's roots.
 	TLS *tls.Config
+	// TLSID, when not "", names TLS's content (e.g. the files it was
+	// loaded from), so that Backends given equal but separately loaded
+	// configurations share a connection; without it they share only
+	// when given the same *tls.Config.
+	TLSID string
 	// Username and Password authenticate as a v3 user; none when
 	// Username is "".
 	Username, Password string
@@ -64,7 +69,11 @@ var clients = struct {
 // by passing the same *tls.Config.
 func cacheKey(c Config) string {
 	h := sha256.Sum256([]byte(c.Username + "\x00" + c.Password))
-	return fmt.Sprintf("%s|%s|%p", strings.Join(c.Endpoints, ","), hex.EncodeToString(h[:8]), c.TLS)
+	tlsKey := fmt.Sprintf("%p", c.TLS)
+	if c.TLSID != "" {
+		tlsKey = "id:" + c.TLSID
+	}
+	return strings.Join(c.Endpoints, ",") + "|" + hex.EncodeToString(h[:8]) + "|" + tlsKey
 }
 
 func acquire(c Config) (*shared, error) {

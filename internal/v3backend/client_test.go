@@ -32,6 +32,15 @@ func TestSharedClient(t *testing.T) {
 	if n := openClients(); n != base+2 {
 		t.Fatalf("%d shared clients, want %d", n, base+2)
 	}
+	t1, _ := New(Config{Endpoints: []string{srv.ClientURL}, TLS: &tls.Config{}, TLSID: "same files"})
+	t2, _ := New(Config{Endpoints: []string{srv.ClientURL}, TLS: &tls.Config{}, TLSID: "same files"})
+	t3, _ := New(Config{Endpoints: []string{srv.ClientURL}, TLS: &tls.Config{}})
+	if t1.cli != t2.cli || t1.cli == t3.cli {
+		t.Fatal("TLS configurations not told apart by TLSID")
+	}
+	t1.Close()
+	t2.Close()
+	t3.Close()
 	b1.Close()
 	b1.Close() // twice is harmless
 	if _, err := b2.Do(context.Background(), ptr(opOf(backend.Get, "/"))); err != nil {

@@ -86,6 +86,8 @@ var cmpCases = []cmpCase{
 		op: backend.Op{Kind: backend.Get, Key: "/foo", Recursive: true}},
 	{name: "get parent kept after child deleted", setup: []backend.Op{set("/d/a", "1"), opOf(backend.Delete, "/d/a")},
 		op: opOf(backend.Get, "/d")},
+	{name: "get odd names and values", setup: []backend.Op{set("/a b/ü", "x\ny"), set("/a b/%2F", "ä\x00"), set("/a b/q?x=1", "")},
+		op: backend.Op{Kind: backend.Get, Key: "/a b", Recursive: true}},
 	// set
 	{name: "set new", op: set("/f", "v")},
 	{name: "set existing", setup: []backend.Op{set("/f", "old")}, op: set("/f", "new")},
