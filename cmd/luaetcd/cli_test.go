@@ -50,7 +50,7 @@ var cliCases = []cliCase{
 	{name: "l attached", args: []string{"-lmymod", "-e", "print(mymod_loaded)"},
 		env: []string{"LUA_PATH=" + td + "?.lua"}, stdout: "1\n"},
 	{name: "l missing module", args: []string{"-l", "nomod", "-e", "print('not reached')"},
-		stderrHas: []string{"luaetcd: module nomod not found", "stack traceback:"}, code: 1},
+		stderrHas: []string{"luaetcd: module 'nomod' not found:\n\tno field package.preload['nomod']\n\tno file './nomod.lua'", "\n\tno file './nomod.so'", "stack traceback:"}, code: 1},
 	{name: "LUA_PATH double semicolon", args: []string{"-e", "print(package.path:find('?.lua;./?.lua;', 1, true) ~= nil, require('mymod').hello())"},
 		env: []string{"LUA_PATH=" + td + "?.lua;;"}, stdout: "true\thello from mymod\n"},
 	{name: "LUA_PATH unset is the default", args: []string{"-e", "print(package.path:sub(1, 8))"}, stdout: "./?.lua;\n"},

@@ -28,9 +28,18 @@ func TestCorpusAgainstLua51(t *testing.T) {
 		t.Fatalf("no corpus: %v", err)
 	}
 	tag := regexp.MustCompile(`^\[KD\d+\]`)
+	// Scripts marked as using the host's modules (socket, ltn12) compare
+	// with Debian's lua-socket.
+	luaSocket := exec.Command(ref, "-e", "require('socket.http'); require('socket.url'); require('ltn12')").Run() == nil
 	for _, f := range files {
 		name := filepath.Base(f)
 		t.Run(name, func(t *testing.T) {
+			if src, err := os.ReadFile(f); err == nil && strings.HasPrefix(string(src), "-- corpus: host modules") && !luaSocket {
+				if os.Getenv("CI") != "" {
+					t.Fatal("lua-socket is missing; .ci/run installs it")
+				}
+				t.Skip("lua-socket for lua5.1 not installed (apt-get install lua-socket)")
+			}
 			want := output(t, dir, ref, name)
 			got := output(t, dir, binary, name)
 			w, g := strings.Split(want, "\n"), strings.Split(got, "\n")

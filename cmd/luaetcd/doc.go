@@ -1,7 +1,9 @@
 // Command luaetcd runs lua-etcd scripts: a Lua 5.1 command line (the
 // "lua" program) on gopher-lua, whose scripts find the etcd module of
 // lua-etcd 0.12 (require('etcd.luasocket')) and the compat modules it
-// needs (util, cjson, path). Scripts written for lua-etcd run unchanged;
+// needs (util, cjson, path), and luasocket's pure parts (socket with
+// gettime and sleep, socket.url, socket.http, ltn12; https requests use
+// --cacert, --cert and --key). Scripts written for lua-etcd run unchanged;
 // the connection defaults below let a script that calls Etcd.new() with no
 // host reach today's cluster without edits.
 //
@@ -87,7 +89,8 @@
 //	LUA_INIT            run before anything else: "@file" runs the file,
 //	                    anything else is Lua code
 //	LUA_PATH            package.path for require; ";;" stands for the
-//	                    default path
+//	                    default path (Lua 5.1's)
+//	LUA_CPATH           package.cpath, listed in require's errors only
 //	LUAETCD_ENDPOINTS   as --endpoints
 //	ETCDCTL_ENDPOINTS   as --endpoints, when LUAETCD_ENDPOINTS is unset
 //	LUAETCD_PEER        as --peer
@@ -139,8 +142,10 @@
 // where lua5.1 shows [C]. The prompt has no line editing or history. A
 // signal during interactive mode ends luaetcd (status 130) instead of
 // returning to the prompt. LUA_INIT runs after the command line has been
-// checked and after --embed has started etcd. LUA_CPATH is ignored: there
-// are no C modules. The -v line names luaetcd and gopher-lua.
+// checked and after --embed has started etcd. LUA_CPATH sets
+// package.cpath as in lua5.1, but only for require's "no file" lines: C
+// modules cannot be loaded (require says so, naming the file it found).
+// The -v line names luaetcd and gopher-lua.
 //
 // # Examples
 //

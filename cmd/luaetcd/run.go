@@ -186,7 +186,8 @@ func connOptions(s settings) []luaetcd.Option {
 
 // setupState makes the state fit a command line: print writes to
 // cfg.Stdout, os.exit unwinds instead of killing the process, and
-// package.path follows LUA_PATH from cfg.Env.
+// package.path and package.cpath follow LUA_PATH and LUA_CPATH from
+// cfg.Env, with Lua 5.1's defaults.
 func (r *runner) setupState() {
 	L := r.L
 	L.SetGlobal("print", L.NewFunction(lua51.NewPrint(r.cfg.Stdout)))
@@ -194,13 +195,15 @@ func (r *runner) setupState() {
 		os.RawSetString("exit", L.NewFunction(r.osExit))
 	}
 	if pkg, ok := L.GetGlobal("package").(*lua.LTable); ok {
-		path := lua.LuaPathDefault
+		path, cpath := lua51.PathDefault, lua51.CPathDefault
 		if v, ok := r.cfg.Env(lua.LuaPath); ok {
-			// As lua5.1: ";;" stands for the default path.
-			path = strings.ReplaceAll(v, ";;", ";\x01;")
-			path = strings.ReplaceAll(path, "\x01", lua.LuaPathDefault)
+			path = lua51.ExpandPath(v, path) // ";;" stands for the default
+		}
+		if v, ok := r.cfg.Env("LUA_CPATH"); ok {
+			cpath = lua51.ExpandPath(v, cpath)
 		}
 		pkg.RawSetString("path", lua.LString(path))
+		pkg.RawSetString("cpath", lua.LString(cpath))
 	}
 }
 

@@ -87,7 +87,7 @@ func TestUtilSharesSubmodules(t *testing.T) {
 func TestLuaErrorsNotGoPanics(t *testing.T) {
 	L := newState(t)
 	for _, code := range []string{
-		"require('util').inspect({}, {})",
+		"require('util').inspect({}, 2)",
 		"require('util.string').split(nil, ',')",
 		"require('util.table').keys(1)",
 		"require('cjson').decode({})",

@@ -102,32 +102,37 @@ func TestInspectUserdata(t *testing.T) {
 	L.SetMetatable(ud, mt)
 	L.SetGlobal("ud", ud)
 	res := eval(t, L, "local inspect = require('util').inspect; return inspect({ ud }), inspect(ud)")
-	if res[0].String() != "{ \n    \"<conn>\"\n}" || res[1].String() != "<conn>" {
+	if res[0].String() != "{ \n    [1] = \"<conn>\"\n}" || res[1].String() != "<conn>" {
 		t.Errorf("got %q and %q", res[0], res[1])
 	}
 	plain := L.NewUserData()
 	L.SetGlobal("plain", plain)
 	res = eval(t, L, "return require('util').inspect({ plain }), tostring(plain)")
-	if want := "{ \n    \"" + res[1].String() + "\"\n}"; res[0].String() != want {
+	if want := "{ \n    [1] = \"" + res[1].String() + "\"\n}"; res[0].String() != want {
 		t.Errorf("got %q, want %q", res[0], want)
 	}
 }
 
-func TestInspectIndentErrors(t *testing.T) {
+// TestInspectOptionErrors: options lua-util 1.2.1 cannot use raise (as
+// its string.format and indexing do) rather than being ignored.
+func TestInspectOptionErrors(t *testing.T) {
 	L := newState(t)
-	msg := evalErr(t, L, "return require('util').inspect({}, {})")
-	if msg == "" {
-		t.Error("no message")
-	}
-	if res := eval(t, L, "return require('util').inspect({1}, -3)"); res[0].String() != "{ \n1\n}" {
-		t.Errorf("negative indent: %q", res[0])
-	}
-	if res := eval(t, L, "return require('util').inspect({1}, ' 0x2 ')"); res[0].String() != "{ \n  1\n}" {
-		t.Errorf("hex string indent: %q", res[0])
-	}
-	for _, code := range []string{"return require('util').inspect({}, 'wide')", "return require('util').inspect({}, 1/0)"} {
-		if msg := evalErr(t, L, code); !strings.Contains(msg, "bad argument #2") {
-			t.Errorf("%s: %q", code, msg)
+	for _, c := range []struct{ code, want string }{
+		{"return require('util').inspect({}, 2)", "attempt to index local 'opt' (a number value)"},
+		{"return require('util').inspect({}, { depth = 'wide' })", "invalid option '%w' to 'format'"},
+		{"return require('util').inspect({}, { depth = 1/0 })", "bad argument #2 to 'format' (number expected, got string)"},
+		{"return require('util').inspect({}, { depth = 100 })", "width or precision too long"},
+		{"return require('util').inspect({}, { depth = {} })", "attempt to concatenate a table value"},
+		{"return require('util').inspect(1, {})", "attempt to call field 'callback' (a nil value)"},
+		{"return require('util').inspect({ {} }, { callback = function(v, t, w) if w == 'value' then return {}, true end end })", "invalid value (at index 3) in table for 'concat'"},
+		{"return require('util').inspect({ 1 }, { callback = function(v, t, w) if w == 'index' then return 'nokey' end end })", "invalid key to 'next'"},
+	} {
+		if msg := evalErr(t, L, c.code); !strings.Contains(msg, c.want) {
+			t.Errorf("%s: %q, want %q", c.code, msg, c.want)
 		}
+	}
+	// a string opt indexes the string library: the defaults apply
+	if res := eval(t, L, "return require('util').inspect({ 1 }, 'x')"); res[0].String() != "{ \n    [1] = 1\n}" {
+		t.Errorf("string opt: %q", res[0])
 	}
 }

@@ -33,6 +33,7 @@ func loadUtil(L *lua.LState) int {
 	mod.RawSetString("typeof", requireShared(L, "util.typeof", newTypeofModule))
 	mod.RawSetString("string", requireShared(L, "util.string", newUtilStringModule))
 	mod.RawSetString("table", requireShared(L, "util.table", newUtilTableModule))
+	utilExtra(L, "util", mod)
 	L.Push(mod)
 	return 1
 }
@@ -55,6 +56,7 @@ func newUtilStringModule(L *lua.LState) *lua.LTable {
 	mod.RawSetString("trim", L.NewFunction(utilTrim))
 	mod.RawSetString("charAt", L.NewFunction(utilCharAt))
 	mod.RawSetString("charCodeAt", L.NewFunction(utilCharCodeAt))
+	utilExtra(L, "string", mod)
 	return mod
 }
 
@@ -165,6 +167,7 @@ func newUtilTableModule(L *lua.LState) *lua.LTable {
 	} {
 		mod.RawSetString(name, L.NewFunction(fn))
 	}
+	utilExtra(L, "table", mod, requireShared(L, "util.string", newUtilStringModule), requireShared(L, "util.typeof", newTypeofModule))
 	return mod
 }
 

@@ -31,6 +31,15 @@
 // allocation beyond gopher-lua's own. After an error the thread is cleaned
 // (a trivial Lua function is run on it; its RETURN closes every upvalue
 // still open in the thread) before it goes back to the pool.
+//
+// # Other Lua 5.1 details
+//
+// Open also replaces, each in a file of its own: string.gmatch (a plain
+// iterator, gmatch.go), require and package.loaders (5.1's messages,
+// require.go), loadstring and load (5.1's chunk names, load.go, with
+// source.go), debug.getinfo (5.1's fields, debuginfo.go), io.lines and
+// io.open (C's error texts, iofile.go) and string.dump (a reference to the
+// prototype, loadable in the same process, dump.go).
 package lua51
 
 import (
@@ -101,6 +110,10 @@ func Open(L *lua.LState) {
 	if co, ok := L.GetGlobal("coroutine").(*lua.LTable); ok {
 		r.patchCoroutine(L, co)
 	}
+	openGmatch(L)
+	openRequire(L)
+	openDebugInfo(L)
+	openDump(L)
 }
 
 // acquire returns a thread to run a protected call of L on, or nil if the

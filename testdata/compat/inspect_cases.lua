@@ -57,12 +57,46 @@ do
     case('scalar_function', mask(inspect(f), f, '<fn>'))
 end
 
--- indentation argument
-case('indent_2', inspect({ { 1 }, 'a' }, 2))
-case('indent_0', inspect({ { 1 }, 'a' }, 0))
-case('indent_2_5', inspect({ { 1 }, 'a' }, 2.5))
-case('indent_string_3', inspect({ { 1 }, 'a' }, '3'))
-case('indent_false', inspect({ { 1 } }, false))
+-- options: depth (spaces per level), padding (spaces before every line
+-- but the first), callback (may replace or skip keys, replace or give raw
+-- values, and answers circular references), udata (passed to callback)
+case('depth_2', inspect({ { 1 }, 'a' }, { depth = 2 }))
+case('depth_0', inspect({ { 1 }, 'a' }, { depth = 0 }))
+case('depth_2_5', inspect({ { 1 }, 'a' }, { depth = 2.5 }))
+case('depth_string_3', inspect({ { 1 }, 'a' }, { depth = '3' }))
+case('depth_negative', inspect({ { 1 }, 'a' }, { depth = -3 }))
+case('depth_false', inspect({ { 1 } }, { depth = false }))
+case('opt_false', inspect({ { 1 } }, false))
+case('opt_empty', inspect({ { 1 } }, {}))
+case('padding_2', inspect({ { 1 }, 'a' }, { padding = 2 }))
+case('padding_depth', inspect({ { x = { 1 } } }, { padding = 1, depth = 3 }))
+case('callback_upper', inspect({ 'a', { 'b' } }, { callback = function(v, t, what)
+    if what == 'value' and t == 'string' then return v:upper() end
+end }))
+case('callback_skip_keys', inspect({ 'keep', 'drop', 'keep' }, { callback = function(v, t, what)
+    if what == 'index' then return nil, v == 2 end
+end }))
+case('callback_raw', inspect({ 1, 'x' }, { callback = function(v, t, what, key, udata)
+    if what == 'value' then return '<' .. udata .. ':' .. tostring(key) .. '=' .. tostring(v) .. '>', true end
+end, udata = 'u' }))
+case('callback_key_rename', inspect({ 'a' }, { callback = function(v, t, what)
+    if what == 'index' and v == 1 then return 1 end
+end }))
+case('callback_args', (function()
+    local seen = {}
+    inspect({ 'v' }, { udata = 'ud', callback = function(...)
+        local n = select('#', ...)
+        local args = { ... }
+        for i = 1, n do if type(args[i]) == 'table' then args[i] = 'tbl' end args[i] = tostring(args[i]) end
+        seen[#seen + 1] = n .. ':' .. table.concat(args, ',')
+    end })
+    return table.concat(seen, ' ')
+end)())
+case('scalar_callback', inspect(42, { callback = function(v, t, what, key) return t .. ' ' .. what .. ' ' .. tostring(key) end }))
+case('scalar_callback_nil', inspect(42, { callback = function() end }))
+case('number_keys', inspect({ [1] = 'a', [3] = 'c' }) .. inspect({ [1.5] = 1 }) .. inspect({ [-2] = 1 }) .. inspect({ [1e20] = 1 }))
+case('reserved_key', inspect({ ['end'] = 1 }) .. inspect({ ['goto'] = 2 }) .. inspect({ ['nil'] = 3 }))
+case('string_escapes', inspect({ 'a\rb\0c"d\\e\nf' }))
 
 -- cycles and shared tables
 do
@@ -73,6 +107,13 @@ do
     a[1] = b
     b[1] = a
     case('circular_pair', mask(mask(inspect(a), a, '<a>'), b, '<b>'))
+    case('circular_callback_string', inspect(t, { callback = function(v, _, what)
+        if what == 'circular' then return '<cycle>' end
+    end }))
+    case('circular_callback_nil', inspect(t, { callback = function(v, _, what)
+        if what == 'circular' then return nil end
+        return v
+    end }))
     local s = { 1 }
     case('shared_not_circular', inspect({ s, { s }, s }))
 end
