@@ -1,11 +1,11 @@
 package luaetcd
 
 import (
-	"bytes"
+	"math"
 	"strings"
 
-	"github.com/luaetcd/go-luaetcd/luaetcd/backend"
-	"github.com/luaetcd/go-luaetcd/luaetcd/keypath"
+	"github.com/luaetcd/go-luaetcd/internal/backend"
+	"github.com/luaetcd/go-luaetcd/internal/keypath"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -15,9 +15,9 @@ func (c *client) version(L *lua.LState) (lua.LValue, error) {
 	return c.simple(L, "version", backend.Version)
 }
 
-// simple sends a GET without arguments to an endpoint.
-func (c *client) simple(L *lua.LState, what string, ep backend.Endpoint) (lua.LValue, error) {
-	return c.send(L, what, &backend.Request{Method: "GET", Endpoint: ep, Timeout: c.timeout, Idempotent: true})
+// simple carries out an operation without arguments.
+func (c *client) simple(L *lua.LState, what string, kind backend.Kind) (lua.LValue, error) {
+	return c.send(L, what, &backend.Op{Kind: kind, Timeout: c.timeout})
 }
 
 func (c *client) adminConfig(L *lua.LState) (lua.LValue, error) {
@@ -28,15 +28,13 @@ func (c *client) adminConfig(L *lua.LState) (lua.LValue, error) {
 // the order they are checked.
 var adminConfigFields = []string{"activeSize", "removeDelay", "syncInterval"}
 
-// setAdminConfig sends only the known fields, each an unsigned integer, as
-// a JSON object.
+// setAdminConfig sends only the known fields, each an unsigned integer.
 func (c *client) setAdminConfig(L *lua.LState) (lua.LValue, error) {
 	cfg, ok := L.Get(2).(*lua.LTable)
 	if !ok {
 		return nil, errCfg
 	}
-	var body bytes.Buffer
-	body.WriteByte('{')
+	settings := make([]backend.Setting, 0, len(adminConfigFields))
 	for _, name := range adminConfigFields {
 		v := cfg.RawGetString(name)
 		if v == lua.LNil {
@@ -45,15 +43,13 @@ func (c *client) setAdminConfig(L *lua.LState) (lua.LValue, error) {
 		if !isUint(v) {
 			return nil, errArg("opts." + name + " must be uint")
 		}
-		if body.Len() > 1 {
-			body.WriteByte(',')
+		n, ok := indexOf(v.(lua.LNumber))
+		if !ok {
+			n = math.MaxUint64 // beyond any setting etcd 0.4 took
 		}
-		body.WriteString(`"` + name + `":` + formatUint(v.(lua.LNumber)))
+		settings = append(settings, backend.Setting{Name: name, Value: n})
 	}
-	body.WriteByte('}')
-	return c.send(L, "setAdminConfig", &backend.Request{
-		Method: "PUT", Endpoint: backend.AdminConfig, JSON: body.Bytes(), Timeout: c.timeout, Idempotent: true,
-	})
+	return c.send(L, "setAdminConfig", &backend.Op{Kind: backend.SetAdminConfig, Settings: settings, Timeout: c.timeout})
 }
 
 // machineName reads the optional machine name; "" means all machines.
@@ -74,9 +70,7 @@ func (c *client) adminMachines(L *lua.LState) (lua.LValue, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.send(L, "adminMachines", &backend.Request{
-		Method: "GET", Endpoint: backend.AdminMachines, Key: name, Timeout: c.timeout, Idempotent: true,
-	})
+	return c.send(L, "adminMachines", &backend.Op{Kind: backend.Machines, Name: name, Timeout: c.timeout})
 }
 
 func (c *client) removeAdminMachines(L *lua.LState) (lua.LValue, error) {
@@ -84,9 +78,7 @@ func (c *client) removeAdminMachines(L *lua.LState) (lua.LValue, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.send(L, "removeAdminMachines", &backend.Request{
-		Method: "DELETE", Endpoint: backend.AdminMachines, Key: name, Timeout: c.timeout,
-	})
+	return c.send(L, "removeAdminMachines", &backend.Op{Kind: backend.RemoveMachine, Name: name, Timeout: c.timeout})
 }
 
 // initFailoverURIs returns true, or false and the reason; unlike the other

@@ -77,11 +77,11 @@ func optUint(v lua.LValue, err errArg) (n lua.LNumber, ok bool, _ error) {
 	return v.(lua.LNumber), true, nil
 }
 
-// ttlParam renders a ttl the way lua-etcd sends it: a negative ttl is the
-// empty string, which means "no TTL" to etcd and clears an existing one.
-func ttlParam(ttl int64) string {
-	if ttl < 0 {
-		return ""
+// indexOf converts a checked unsigned integer to an etcd index. ok is
+// false for 2^64 and above, which no index can be (see indexNaN).
+func indexOf(n lua.LNumber) (idx uint64, ok bool) {
+	if float64(n) >= 1<<64 {
+		return 0, false
 	}
-	return strconv.FormatInt(ttl, 10)
+	return uint64(n), true
 }

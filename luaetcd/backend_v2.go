@@ -1,12 +1,16 @@
 package luaetcd
 
 import (
-	"github.com/luaetcd/go-luaetcd/luaetcd/backend"
-	"github.com/luaetcd/go-luaetcd/luaetcd/v2client"
+	"github.com/luaetcd/go-luaetcd/internal/backend"
+	"github.com/luaetcd/go-luaetcd/internal/v2http"
 )
 
-// newBackend builds the etcd v2 HTTP backend for a client's settings.
+// newBackend builds the etcd v2 HTTP backend for a client's settings
+// (or returns the one backend a test gave).
 func (cfg *config) newBackend(s *settings) (backend.Backend, error) {
+	if cfg.backend != nil {
+		return cfg.backend, nil
+	}
 	tc := cfg.tlsConfig
 	if !s.tls.empty() {
 		var err error
@@ -14,13 +18,7 @@ func (cfg *config) newBackend(s *settings) (backend.Backend, error) {
 			return nil, err
 		}
 	}
-	var hook func(v2client.Info)
-	if h := cfg.hook; h != nil {
-		hook = func(i v2client.Info) {
-			h(RequestInfo{Method: i.Method, URL: i.URL, Status: i.Status, Err: i.Err, Duration: i.Duration})
-		}
-	}
-	return v2client.New(v2client.Config{
+	return v2http.New(v2http.Config{
 		Host:        s.host,
 		Endpoints:   s.endpoints,
 		Peer:        s.peer,
@@ -28,7 +26,13 @@ func (cfg *config) newBackend(s *settings) (backend.Backend, error) {
 		TLS:         tc,
 		User:        s.user,
 		Password:    s.password,
-		Hook:        hook,
+		Hook:        cfg.backendHook(),
 		MaxBodySize: s.maxBody,
 	})
 }
+
+// CloseIdleConnections closes the idle keep-alive connections that clients
+// share. A host may call it at shutdown, before stopping an etcd it runs
+// itself: such a server otherwise waits for idle connections on which no
+// request was ever sent until they time out.
+func CloseIdleConnections() { v2http.CloseIdleConnections() }

@@ -2,11 +2,11 @@ package luaetcd_test
 
 // Micro-benchmarks of the Lua call path against the embedded etcd that
 // TestMain starts (etcdServer): one cli:get / cli:set from a Lua loop,
-// the same request through v2client alone (the protocol layer without
+// the same request through v2http alone (the protocol layer without
 // Lua), and the same request with plain net/http (the floor). The
 // difference between the three is what the Lua layer and the protocol
 // layer cost per call. The JSON codec has its own benchmarks in
-// luaetcd/luajson; the command cmd/luaetcd-bench measures whole
+// internal/luajson; the command cmd/luaetcd-bench measures whole
 // workloads.
 //
 //	go test -run '^$' -bench . -benchmem ./luaetcd/
@@ -19,9 +19,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/luaetcd/go-luaetcd/internal/backend"
+	"github.com/luaetcd/go-luaetcd/internal/v2http"
 	"github.com/luaetcd/go-luaetcd/luaetcd"
-	"github.com/luaetcd/go-luaetcd/luaetcd/backend"
-	"github.com/luaetcd/go-luaetcd/luaetcd/v2client"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -58,15 +58,15 @@ func BenchmarkCallSetLua(b *testing.B) {
 	benchLua(b, "", `local r, err = cli:set('`+benchKey+`', 'hello'); if not r or r.status ~= 200 then error(err) end`)
 }
 
-// BenchmarkCallGetV2client is the protocol layer alone: the request
+// BenchmarkCallGetV2HTTP is the protocol layer alone: the operation
 // luaetcd builds for cli:get, without Lua values or the entity.
-func BenchmarkCallGetV2client(b *testing.B) {
-	c, err := v2client.New(v2client.Config{Host: etcdServer.ClientURL})
+func BenchmarkCallGetV2HTTP(b *testing.B) {
+	c, err := v2http.New(v2http.Config{Host: etcdServer.ClientURL})
 	if err != nil {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
-	req := &backend.Request{Method: "GET", Endpoint: backend.Keys, Key: benchKey, Timeout: 60e9, Idempotent: true}
+	req := &backend.Op{Kind: backend.Get, Key: benchKey, Timeout: 60e9}
 	if _, err := c.Do(ctx, req); err != nil {
 		b.Fatal(err)
 	}

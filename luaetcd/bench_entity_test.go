@@ -5,7 +5,7 @@ package luaetcd
 // body decoded into tables), decoding node.value (decodeNode), reading
 // and normalizing the key (checkKey, keypath.Normalize) and building the
 // request of cli:get and cli:set. The JSON codec itself is benchmarked in
-// luaetcd/luajson.
+// internal/luajson.
 
 import (
 	"context"
@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/luaetcd/go-luaetcd/luaetcd/backend"
-	"github.com/luaetcd/go-luaetcd/luaetcd/keypath"
+	"github.com/luaetcd/go-luaetcd/internal/backend"
+	"github.com/luaetcd/go-luaetcd/internal/keypath"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -120,11 +120,11 @@ func BenchmarkKeyCheckPrefixed(b *testing.B) {
 	}
 }
 
-// nopBackend answers every request at once, so a benchmark sees only the
-// Lua layer of a call: arguments, request, entity, decoding.
+// nopBackend answers every operation at once, so a benchmark sees only the
+// Lua layer of a call: arguments, operation, entity, decoding.
 type nopBackend struct{ res *backend.Response }
 
-func (n nopBackend) Do(context.Context, *backend.Request) (*backend.Response, error) {
+func (n nopBackend) Do(context.Context, *backend.Op) (*backend.Response, error) {
 	// A fresh copy, as the real backend returns.
 	r := *n.res
 	return &r, nil

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/luaetcd/go-luaetcd/luaetcd/backend"
+	"github.com/luaetcd/go-luaetcd/internal/backend"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -111,13 +111,13 @@ func ctx(L *lua.LState) context.Context {
 	return context.Background()
 }
 
-// send carries out req and builds the entity. what names the call in
+// send carries out op and builds the entity. what names the call in
 // errors, as in "get /a/b: connection refused".
-func (c *client) send(L *lua.LState, what string, req *backend.Request) (*lua.LTable, error) {
-	res, err := c.be.Do(ctx(L), req)
+func (c *client) send(L *lua.LState, what string, op *backend.Op) (*lua.LTable, error) {
+	res, err := c.be.Do(ctx(L), op)
 	if err != nil {
-		if req.Endpoint == backend.Keys {
-			return nil, fmt.Errorf("%s %s: %w", what, req.Key, err)
+		if op.Kind.OnKeys() {
+			return nil, fmt.Errorf("%s %s: %w", what, op.Key, err)
 		}
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}

@@ -210,7 +210,7 @@ func TestClusterFailover(t *testing.T) {
 				done <- fmt.Errorf("panic: %v", p)
 			}
 		}()
-		done <- L.DoFile("../testdata/cluster/writer.lua")
+		done <- L.DoFile("testdata/cluster/writer.lua")
 	}()
 	finished := false
 	defer func() {

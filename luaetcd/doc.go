@@ -103,7 +103,10 @@
 // table"; connections are kept alive and reused, across clients too; the
 // cluster membership is looked up at most once per client per 30 s (the
 // original retried on every call), and on etcd 2.x/3.x adminMachines
-// answers from /v2/members in the 0.4 shape, so failover works there.
+// answers from /v2/members in the 0.4 shape, so failover works there;
+// transport errors name the call, the key and the endpoints; an index of
+// 2^64 or more gets etcd's own 400 answer (errorCode 203) without a
+// request. docs/contract.md in the repository has the whole contract.
 //
 // # Failover
 //

@@ -5,8 +5,9 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/luaetcd/go-luaetcd/luaetcd/backend"
-	"github.com/luaetcd/go-luaetcd/luaetcd/luajson"
+	"github.com/luaetcd/go-luaetcd/internal/backend"
+	"github.com/luaetcd/go-luaetcd/internal/luajson"
+	"github.com/luaetcd/go-luaetcd/internal/v2api"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -110,4 +111,13 @@ func nodeOf(ent *lua.LTable) *lua.LTable {
 // isDir reports whether a node table has dir = true.
 func isDir(node *lua.LTable) bool {
 	return node.RawGetString("dir") == lua.LTrue
+}
+
+// indexNaN is etcd's answer to an index it cannot read as an unsigned
+// 64-bit number (400, errorCode 203), given without asking: no etcd index
+// reaches 2^64, which a Lua number can hold, and lua-etcd's request for
+// one got this answer. param is "prevIndex" or "waitIndex".
+func indexNaN(L *lua.LState, param string) *lua.LTable {
+	e := v2api.NewError(v2api.EcodeIndexNaN, `invalid value for "`+param+`"`, 0)
+	return newEntity(L, &backend.Response{Status: e.Status(), Header: v2api.Header(0), Body: v2api.Marshal(e)})
 }

@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/luaetcd/go-luaetcd/luaetcd/backend"
+	"github.com/luaetcd/go-luaetcd/internal/backend"
 	lua "github.com/yuin/gopher-lua"
 )
 

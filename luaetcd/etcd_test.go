@@ -20,7 +20,6 @@ import (
 
 	"github.com/luaetcd/go-luaetcd/internal/embedetcd"
 	"github.com/luaetcd/go-luaetcd/luaetcd"
-	"github.com/luaetcd/go-luaetcd/luaetcd/v2client"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -74,7 +73,7 @@ func TestMain(m *testing.M) {
 	// etcd's listener waits for the first bytes of every open connection
 	// before it can stop; idle ones that never carried a request would
 	// hold it until their keep-alive timeout.
-	v2client.CloseIdleConnections()
+	luaetcd.CloseIdleConnections()
 	http.DefaultClient.CloseIdleConnections()
 	s.Close()
 	os.Exit(code)
@@ -169,6 +168,7 @@ func rawPut(base, key, value string) error {
 //
 //	HOST, DIRECT, PEER    the proxy URL, etcd's own client URL, its peer URL
 //	PREFIX                a key prefix unique to the script
+//	OPTS, API             { host = HOST } and "v2": the backend, for check.client
 //	last_request()        the last request the proxy saw, as a table
 //	request_count()       how many requests the proxy has seen
 //	connection_count()    how many TCP connections the proxy has accepted
@@ -188,6 +188,11 @@ func newTestStateOn(t *testing.T, tg target, ctx context.Context, prefix string,
 	L.SetGlobal("DIRECT", lua.LString(tg.clientURL))
 	L.SetGlobal("PEER", lua.LString(tg.peerURL))
 	L.SetGlobal("PREFIX", lua.LString(prefix))
+	// The behaviour scripts' view of the backend (see TestScripts).
+	be := L.NewTable()
+	be.RawSetString("host", lua.LString(recorder.URL))
+	L.SetGlobal("OPTS", be)
+	L.SetGlobal("API", lua.LString("v2"))
 	L.SetGlobal("last_request", L.NewFunction(func(L *lua.LState) int {
 		r, ok := recorder.last()
 		if !ok {
@@ -213,8 +218,15 @@ func newTestStateOn(t *testing.T, tg target, ctx context.Context, prefix string,
 		L.Push(lua.LNumber(recorder.conns))
 		return 1
 	}))
+	setRawPut(t, L, func(key, value string) error { return rawPut(tg.clientURL, key, value) })
+	return L
+}
+
+// setRawPut sets the globals raw_put, raw_put_later and sleep; put writes
+// a raw string to the key space the way another tool would.
+func setRawPut(t *testing.T, L *lua.LState, put func(key, value string) error) {
 	L.SetGlobal("raw_put", L.NewFunction(func(L *lua.LState) int {
-		if err := rawPut(tg.clientURL, L.CheckString(1), L.CheckString(2)); err != nil {
+		if err := put(L.CheckString(1), L.CheckString(2)); err != nil {
 			L.RaiseError("%s", err)
 		}
 		return 0
@@ -223,7 +235,7 @@ func newTestStateOn(t *testing.T, tg target, ctx context.Context, prefix string,
 		key, value, ms := L.CheckString(1), L.CheckString(2), L.CheckInt(3)
 		go func() {
 			time.Sleep(time.Duration(ms) * time.Millisecond)
-			if err := rawPut(tg.clientURL, key, value); err != nil {
+			if err := put(key, value); err != nil {
 				t.Errorf("raw_put_later: %v", err)
 			}
 		}()
@@ -233,29 +245,79 @@ func newTestStateOn(t *testing.T, tg target, ctx context.Context, prefix string,
 		time.Sleep(time.Duration(float64(L.CheckNumber(1)) * float64(time.Second)))
 		return 0
 	}))
-	return L
 }
 
-// TestScripts runs every testdata/etcd/*.lua. A script passes when it
-// runs to the end; it fails by raising an error (helpers in
-// testdata/etcd/lib/check.lua).
-func TestScripts(t *testing.T) {
-	files, err := filepath.Glob("../testdata/etcd/*.lua")
+// The scripts in testdata/etcd come in two kinds:
+//
+//   - behaviour/*.lua check what a script observes (entities, errors,
+//     values), whatever backend serves the etcd module. They reach it only
+//     through these globals, which each backend's harness sets: OPTS (the
+//     options that select and reach the backend; check.client and
+//     check.opts add them to every Etcd.new), API (the backend's name),
+//     PREFIX, DIRECT and PEER (the etcd's own client and peer URLs, as
+//     members advertise them), raw_put, raw_put_later, request_count and
+//     sleep.
+//   - wire/*.lua check the exact v2 HTTP requests through the recording
+//     proxy (last_request(), connection_count()); they run on the v2
+//     backend only.
+//
+// A script passes when it runs to the end; it fails by raising an error
+// (helpers in testdata/etcd/lib/check.lua).
+
+// testBackend is one backend the behaviour scripts run against, on every
+// target etcd.
+type testBackend struct {
+	name string
+	// state builds the Lua state of one script on tg, with the globals
+	// above set.
+	state func(t *testing.T, tg target, prefix string) *lua.LState
+}
+
+// backends lists the backends the behaviour scripts run against. Adding
+// one is adding a line.
+var backends = []testBackend{
+	{"v2", v2State},
+}
+
+// v2State is the v2 HTTP backend through the recording proxy.
+func v2State(t *testing.T, tg target, prefix string) *lua.LState {
+	return newTestStateOn(t, tg, context.Background(), prefix)
+}
+
+func scripts(t *testing.T, kind string) []string {
+	files, err := filepath.Glob("testdata/etcd/" + kind + "/*.lua")
 	if err != nil || len(files) == 0 {
-		t.Fatalf("no scripts: %v", err)
+		t.Fatalf("no %s scripts: %v", kind, err)
 	}
+	return files
+}
+
+// TestScripts runs every behaviour script with every backend, and every
+// wire script with the v2 backend, on every target etcd.
+func TestScripts(t *testing.T) {
 	for _, tg := range targets {
-		for _, f := range files {
-			name := strings.TrimSuffix(filepath.Base(f), ".lua")
-			runScript(t, tg, name, f)
+		for _, be := range backends {
+			for _, f := range scripts(t, "behaviour") {
+				runScript(t, tg.name+"/"+be.name+"/", f, func(t *testing.T, prefix string) *lua.LState {
+					return be.state(t, tg, prefix)
+				})
+			}
+		}
+		for _, f := range scripts(t, "wire") {
+			runScript(t, tg.name+"/wire/", f, func(t *testing.T, prefix string) *lua.LState {
+				return v2State(t, tg, prefix)
+			})
 		}
 	}
 }
 
-func runScript(t *testing.T, tg target, name, f string) {
-	t.Run(tg.name+"/"+name, func(t *testing.T) {
+func runScript(t *testing.T, group, f string, state func(t *testing.T, prefix string) *lua.LState) {
+	name := strings.TrimSuffix(filepath.Base(f), ".lua")
+	t.Run(group+name, func(t *testing.T) {
 		t.Parallel()
-		L := newTestStateOn(t, tg, context.Background(), "/test/"+name)
+		// A prefix per run: scripts of both kinds share one etcd.
+		prefix := "/test/" + strings.ReplaceAll(group, "/", "_") + name
+		L := state(t, prefix)
 		defer L.Close()
 		pkgPath(L)
 		if err := L.DoFile(f); err != nil {
@@ -266,5 +328,5 @@ func runScript(t *testing.T, tg target, name, f string) {
 
 // pkgPath lets scripts require the helpers in testdata/etcd/lib.
 func pkgPath(L *lua.LState) {
-	L.GetGlobal("package").(*lua.LTable).RawSetString("path", lua.LString("../testdata/etcd/lib/?.lua"))
+	L.GetGlobal("package").(*lua.LTable).RawSetString("path", lua.LString("testdata/etcd/lib/?.lua"))
 }

@@ -3,14 +3,14 @@ package luaetcd
 import (
 	"time"
 
-	"github.com/luaetcd/go-luaetcd/luaetcd/backend"
-	"github.com/luaetcd/go-luaetcd/luaetcd/keypath"
+	"github.com/luaetcd/go-luaetcd/internal/backend"
+	"github.com/luaetcd/go-luaetcd/internal/keypath"
 	lua "github.com/yuin/gopher-lua"
 )
 
-// Methods of /v2/keys. Each checks its arguments in lua-etcd's order (key,
-// then index, then ttl), builds one backend.Request and returns the
-// entity. Argument numbers count the client as 1.
+// Methods of the key space. Each checks its arguments in lua-etcd's order
+// (key, then index, then ttl), describes the call as one backend.Op and
+// returns the entity built from the backend's answer. Argument numbers count the client as 1.
 
 // checkKey reads the key argument and returns the normalized key (for the
 // slash check) and the full key with the prefix applied.
@@ -62,10 +62,9 @@ func (c *client) timeoutArg(L *lua.LState, n int) (time.Duration, error) {
 // writeAttr says how a write differs from a plain set.
 type writeAttr struct {
 	what      string
-	method    string
-	prevExist string // "", "true" or "false"
+	kind      backend.Kind // Set, Create, Update or CreateInOrder
 	dir       bool
-	withIndex bool // setx: argument 5 is modifiedIndex
+	withIndex bool // setx: argument 5 is modifiedIndex (CompareAndSwap)
 	noValue   bool // mkdir: no value argument, ttl is argument 3
 }
 
@@ -79,78 +78,62 @@ func (c *client) write(L *lua.LState, a writeAttr) (lua.LValue, error) {
 	if a.noValue {
 		ttlArg = 3
 	}
-	var query []backend.Param
-	if a.prevExist != "" {
-		query = append(query, backend.Param{Name: "prevExist", Value: a.prevExist})
-	}
+	op := &backend.Op{Kind: a.kind, Key: key, Dir: a.dir, Timeout: c.timeout}
+	badIndex := false
 	if a.withIndex {
 		idx, ok, err := optUint(L.Get(5), errModifiedIndex)
 		if err != nil {
 			return nil, err
 		}
 		if ok {
-			query = append(query, backend.Param{Name: "prevIndex", Value: formatUint(idx)})
+			op.Kind = backend.CompareAndSwap
+			op.PrevIndex, op.HasPrevIndex = indexOf(idx)
+			badIndex = !op.HasPrevIndex
 		}
 	}
-	ttl, err := c.checkTTL(L, ttlArg)
-	if err != nil {
+	if op.TTL, err = c.checkTTL(L, ttlArg); err != nil {
 		return nil, err
 	}
 	if norm == "/" {
 		return nil, errSlashKey
 	}
-	form := make([]backend.Param, 0, 2)
-	if a.dir {
-		form = append(form, backend.Param{Name: "dir", Value: "true"})
-	} else if v := L.Get(3); v != lua.LNil {
-		s, err := c.encodeValue(v)
-		if err != nil {
-			return nil, err
+	if !a.dir {
+		if v := L.Get(3); v != lua.LNil {
+			if op.Value, err = c.encodeValue(v); err != nil {
+				return nil, err
+			}
+			op.HasValue = true
 		}
-		form = append(form, backend.Param{Name: "value", Value: s})
 	}
-	form = append(form, backend.Param{Name: "ttl", Value: ttlParam(ttl)})
-	return c.send(L, a.what, &backend.Request{
-		Method:   a.method,
-		Endpoint: backend.Keys,
-		Key:      key,
-		Query:    query,
-		Form:     form,
-		Timeout:  c.timeout,
-		// A plain set or mkdir leaves the same state when sent twice; a
-		// create, a compare-and-swap or an in-order push does not.
-		Idempotent: a.prevExist == "" && !a.withIndex && a.method == "PUT",
-	})
+	if badIndex {
+		return indexNaN(L, "prevIndex"), nil
+	}
+	return c.send(L, a.what, op)
 }
 
 func (c *client) set(L *lua.LState) (lua.LValue, error) {
-	return c.write(L, writeAttr{what: "set", method: "PUT"})
+	return c.write(L, writeAttr{what: "set", kind: backend.Set})
 }
 
 func (c *client) setnx(L *lua.LState) (lua.LValue, error) {
-	return c.write(L, writeAttr{what: "setnx", method: "PUT", prevExist: "false"})
+	return c.write(L, writeAttr{what: "setnx", kind: backend.Create})
 }
 
 func (c *client) setx(L *lua.LState) (lua.LValue, error) {
-	return c.write(L, writeAttr{what: "setx", method: "PUT", prevExist: "true", withIndex: true})
+	return c.write(L, writeAttr{what: "setx", kind: backend.Update, withIndex: true})
 }
 
 func (c *client) push(L *lua.LState) (lua.LValue, error) {
-	return c.write(L, writeAttr{what: "push", method: "POST"})
+	return c.write(L, writeAttr{what: "push", kind: backend.CreateInOrder})
 }
 
 func (c *client) mkdir(L *lua.LState) (lua.LValue, error) {
-	return c.write(L, writeAttr{what: "mkdir", method: "PUT", dir: true, noValue: true})
+	return c.write(L, writeAttr{what: "mkdir", kind: backend.Set, dir: true, noValue: true})
 }
 
 func (c *client) mkdirnx(L *lua.LState) (lua.LValue, error) {
-	return c.write(L, writeAttr{what: "mkdirnx", method: "PUT", prevExist: "false", dir: true, noValue: true})
+	return c.write(L, writeAttr{what: "mkdirnx", kind: backend.Create, dir: true, noValue: true})
 }
-
-// consistentParams are sent for a consistent read: lua-etcd's
-// consistent=true, which etcd ignores since 2.0, and quorum=true, which
-// today's etcd honours.
-var consistentParams = []backend.Param{{Name: "consistent", Value: "true"}, {Name: "quorum", Value: "true"}}
 
 func (c *client) get(L *lua.LState) (lua.LValue, error) {
 	_, key, err := c.checkKey(L)
@@ -161,11 +144,7 @@ func (c *client) get(L *lua.LState) (lua.LValue, error) {
 	if err != nil {
 		return nil, err
 	}
-	req := &backend.Request{Method: "GET", Endpoint: backend.Keys, Key: key, Timeout: c.timeout, Idempotent: true}
-	if consistent {
-		req.Query = consistentParams
-	}
-	ent, err := c.send(L, "get", req)
+	ent, err := c.send(L, "get", &backend.Op{Kind: backend.Get, Key: key, Quorum: consistent, Timeout: c.timeout})
 	if err != nil {
 		return nil, err
 	}
@@ -195,6 +174,8 @@ func (c *client) decodeNode(L *lua.LState, ent *lua.LTable) (lua.LValue, error) 
 	return ent, nil
 }
 
+// delete removes a key; with a value and/or an index it is a
+// compare-and-delete.
 func (c *client) delete(L *lua.LState) (lua.LValue, error) {
 	_, key, err := c.checkKey(L)
 	if err != nil {
@@ -204,20 +185,20 @@ func (c *client) delete(L *lua.LState) (lua.LValue, error) {
 	if err != nil {
 		return nil, err
 	}
-	var query []backend.Param
+	op := &backend.Op{Kind: backend.Delete, Key: key, Timeout: c.timeout}
 	if v := L.Get(3); v != lua.LNil {
-		s, err := c.encodeValue(v)
-		if err != nil {
+		if op.PrevValue, err = c.encodeValue(v); err != nil {
 			return nil, err
 		}
-		query = append(query, backend.Param{Name: "prevValue", Value: s})
+		op.Kind, op.HasPrevValue = backend.CompareAndDelete, true
 	}
 	if hasIdx {
-		query = append(query, backend.Param{Name: "prevIndex", Value: formatUint(idx)})
+		op.Kind = backend.CompareAndDelete
+		if op.PrevIndex, op.HasPrevIndex = indexOf(idx); !op.HasPrevIndex {
+			return indexNaN(L, "prevIndex"), nil
+		}
 	}
-	return c.send(L, "delete", &backend.Request{
-		Method: "DELETE", Endpoint: backend.Keys, Key: key, Query: query, Timeout: c.timeout,
-	})
+	return c.send(L, "delete", op)
 }
 
 func (c *client) rmdir(L *lua.LState) (lua.LValue, error) {
@@ -229,13 +210,7 @@ func (c *client) rmdir(L *lua.LState) (lua.LValue, error) {
 	if err != nil {
 		return nil, err
 	}
-	query := []backend.Param{{Name: "dir", Value: "true"}}
-	if recursive {
-		query = append(query, backend.Param{Name: "recursive", Value: "true"})
-	}
-	return c.send(L, "rmdir", &backend.Request{
-		Method: "DELETE", Endpoint: backend.Keys, Key: key, Query: query, Timeout: c.timeout,
-	})
+	return c.send(L, "rmdir", &backend.Op{Kind: backend.Delete, Key: key, Dir: true, Recursive: recursive, Timeout: c.timeout})
 }
 
 func (c *client) readdir(L *lua.LState) (lua.LValue, error) {
@@ -251,15 +226,8 @@ func (c *client) readdir(L *lua.LState) (lua.LValue, error) {
 	if err != nil {
 		return nil, err
 	}
-	var query []backend.Param
-	if recursive {
-		query = append(query, backend.Param{Name: "recursive", Value: "true"})
-	}
-	if consistent {
-		query = append(query, consistentParams...)
-	}
-	ent, err := c.send(L, "readdir", &backend.Request{
-		Method: "GET", Endpoint: backend.Keys, Key: key, Query: query, Timeout: c.timeout, Idempotent: true,
+	ent, err := c.send(L, "readdir", &backend.Op{
+		Kind: backend.Get, Key: key, Recursive: recursive, Quorum: consistent, Timeout: c.timeout,
 	})
 	if err != nil {
 		return nil, err
@@ -295,17 +263,13 @@ func (c *client) watch(L *lua.LState, what string, recursive bool) (lua.LValue, 
 	if err != nil {
 		return nil, err
 	}
-	query := make([]backend.Param, 0, 3)
-	query = append(query, backend.Param{Name: "wait", Value: "true"})
-	if recursive {
-		query = append(query, backend.Param{Name: "recursive", Value: "true"})
-	}
+	op := &backend.Op{Kind: backend.Watch, Key: key, Recursive: recursive, Timeout: timeout}
 	if hasIdx {
-		query = append(query, backend.Param{Name: "waitIndex", Value: formatUint(idx)})
+		if op.WaitIndex, op.HasWaitIndex = indexOf(idx); !op.HasWaitIndex {
+			return indexNaN(L, "waitIndex"), nil
+		}
 	}
-	ent, err := c.send(L, what, &backend.Request{
-		Method: "GET", Endpoint: backend.Keys, Key: key, Query: query, Timeout: timeout, Idempotent: true, LongPoll: true,
-	})
+	ent, err := c.send(L, what, op)
 	if err != nil {
 		return nil, err
 	}
@@ -313,8 +277,9 @@ func (c *client) watch(L *lua.LState, what string, recursive bool) (lua.LValue, 
 }
 
 // setTTL changes the ttl of a key or directory without changing its
-// value: it reads the node, then writes it back guarded by its value and
-// index, so a concurrent change makes it fail instead of being undone.
+// value. The backend does it so that a concurrent change makes it fail
+// instead of being undone (the v2 backend reads the node and writes it
+// back guarded by its value and index, as lua-etcd did).
 func (c *client) setTTL(L *lua.LState) (lua.LValue, error) {
 	_, key, err := c.checkKey(L)
 	if err != nil {
@@ -324,29 +289,5 @@ func (c *client) setTTL(L *lua.LState) (lua.LValue, error) {
 	if err != nil {
 		return nil, err
 	}
-	ent, err := c.send(L, "setTTL", &backend.Request{
-		Method: "GET", Endpoint: backend.Keys, Key: key, Timeout: c.timeout, Idempotent: true,
-	})
-	if err != nil {
-		return nil, err
-	}
-	node := nodeOf(ent)
-	if ent.RawGetString("status") != lua.LNumber(200) || node == nil {
-		return ent, nil
-	}
-	query := []backend.Param{{Name: "prevExist", Value: "true"}}
-	var form []backend.Param
-	if isDir(node) {
-		form = []backend.Param{{Name: "ttl", Value: ttlParam(ttl)}, {Name: "dir", Value: "true"}}
-	} else {
-		value := lua.LVAsString(node.RawGetString("value"))
-		if idx, ok := node.RawGetString("modifiedIndex").(lua.LNumber); ok {
-			query = append(query, backend.Param{Name: "prevIndex", Value: formatUint(idx)})
-		}
-		query = append(query, backend.Param{Name: "prevValue", Value: value})
-		form = []backend.Param{{Name: "ttl", Value: ttlParam(ttl)}, {Name: "value", Value: value}}
-	}
-	return c.send(L, "setTTL", &backend.Request{
-		Method: "PUT", Endpoint: backend.Keys, Key: key, Query: query, Form: form, Timeout: c.timeout,
-	})
+	return c.send(L, "setTTL", &backend.Op{Kind: backend.SetTTL, Key: key, TTL: ttl, Timeout: c.timeout})
 }

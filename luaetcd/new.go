@@ -4,13 +4,12 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/luaetcd/go-luaetcd/luaetcd/backend"
-	"github.com/luaetcd/go-luaetcd/luaetcd/keypath"
+	"github.com/luaetcd/go-luaetcd/internal/backend"
+	"github.com/luaetcd/go-luaetcd/internal/keypath"
 	lua "github.com/yuin/gopher-lua"
 )
 
 const (
-	defaultHost    = "http://127.0.0.1:4001"
 	defaultPeer    = "http://127.0.0.1:7001"
 	defaultTimeout = 60 * time.Second
 )
@@ -43,7 +42,7 @@ type settings struct {
 // returns the client or the lua-etcd error text.
 func (cfg *config) newClient(L *lua.LState, optsv lua.LValue) (*client, error) {
 	s := settings{
-		host:    defaultHost,
+		host:    backend.DefaultHost,
 		peer:    defaultPeer,
 		ttl:     -1,
 		timeout: defaultTimeout,

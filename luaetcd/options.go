@@ -4,6 +4,8 @@ import (
 	"crypto/tls"
 	"net/http"
 	"time"
+
+	"github.com/luaetcd/go-luaetcd/internal/backend"
 )
 
 // Option changes the defaults that Preload gives to the clients a script
@@ -24,21 +26,42 @@ type config struct {
 	user       string
 	password   string
 	maxBody    int64
+	// backend, when set, serves every client instead of one v2 HTTP
+	// backend per client (tests: the fake backend).
+	backend backend.Backend
 }
 
-// RequestInfo describes one HTTP request the client made, for logging and
-// metrics. It never holds credentials.
+// RequestInfo describes one request a client sent to etcd, for logging
+// and metrics. One call can send several (failover, a membership lookup,
+// setTTL's read then write). It never holds credentials.
 type RequestInfo struct {
+	Op       string        // the operation: "get", "set", "create", "watch", "setTTL", "machines", ...
+	Key      string        // its key with the prefix applied, or the member name; "" for others
+	Endpoint string        // the endpoint asked, scheme://host:port
 	Method   string        // HTTP method
 	URL      string        // full URL, without user info
-	Status   int           // HTTP status; 0 when there was no response
-	Err      error         // transport error, if any
-	Duration time.Duration // from sending to the end of the body
+	Status   int           // etcd's v2 status; 0 when there was no answer
+	Err      error         // why there was no answer, if so
+	Duration time.Duration // from sending to the end of the answer
 }
 
-// RequestHook is called after every HTTP request a client makes, on the
+// RequestHook is called after every request a client sends, on the
 // goroutine that runs the script.
 type RequestHook func(RequestInfo)
+
+// backendHook adapts the host's hook to the backend's.
+func (cfg *config) backendHook() backend.Hook {
+	h := cfg.hook
+	if h == nil {
+		return nil
+	}
+	return func(i backend.Info) {
+		h(RequestInfo{
+			Op: i.Kind.String(), Key: i.Key, Endpoint: i.Endpoint, Method: i.Method, URL: i.URL,
+			Status: i.Status, Err: i.Err, Duration: i.Duration,
+		})
+	}
+}
 
 // WithEndpoints sets the client URLs used when a script gives no host: the
 // first is the host, the others start the failover list. Without it the

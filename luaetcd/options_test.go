@@ -51,14 +51,22 @@ func TestOptionsAreDefaults(t *testing.T) {
 		t.Fatalf("hook saw %d requests", len(infos))
 	}
 	// The first request went to the dead endpoint and failed over.
-	if infos[0].Err == nil || !strings.HasPrefix(infos[0].URL, "http://127.0.0.1:1/") {
+	if infos[0].Err == nil || !strings.HasPrefix(infos[0].URL, "http://127.0.0.1:1/") ||
+		infos[0].Endpoint != "http://127.0.0.1:1" || infos[0].Op != "set" || infos[0].Key != "/test/options/k" {
 		t.Errorf("first request: %+v", infos[0])
 	}
-	var sawSet bool
+	var sawSet, sawWatch bool
 	for _, i := range infos {
-		if i.Method == "PUT" && i.Status == 201 && strings.HasSuffix(i.URL, "/v2/keys/test/options/k") && i.Duration > 0 {
+		if i.Op == "set" && i.Key == "/test/options/k" && i.Endpoint == etcdServer.ClientURL &&
+			i.Method == "PUT" && i.Status == 201 && strings.HasSuffix(i.URL, "/v2/keys/test/options/k") && i.Duration > 0 {
 			sawSet = true
 		}
+		if i.Op == "watch" && i.Key == "/test/options/k" {
+			sawWatch = true
+		}
+	}
+	if !sawWatch {
+		t.Errorf("hook did not see the wait as a watch: %+v", infos)
 	}
 	if !sawSet {
 		t.Errorf("hook did not see the set: %+v", infos)

@@ -3,7 +3,7 @@ package luaetcd
 import (
 	"fmt"
 
-	"github.com/luaetcd/go-luaetcd/luaetcd/luajson"
+	"github.com/luaetcd/go-luaetcd/internal/luajson"
 	lua "github.com/yuin/gopher-lua"
 )
 

@@ -5,12 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
+	"github.com/luaetcd/go-luaetcd/internal/v2http"
 	"github.com/luaetcd/go-luaetcd/luaetcd"
 	lua "github.com/yuin/gopher-lua"
 	etcdv2 "go.etcd.io/etcd/client/v2"
@@ -22,7 +21,7 @@ const (
 	benchValue     = "hello"
 	benchValueJSON = `"hello"`
 	// writeForm is the form body of luaetcd's set/setx/push of benchValue
-	// with no ttl: value=<json(val)>&ttl= (keys.go: client.write).
+	// with no ttl: value=<json(val)>&ttl= (internal/v2http/request.go: keysCall).
 	writeForm = "value=%22hello%22&ttl="
 	dirKey    = "/bench/dir"
 	dirSize   = 100
@@ -36,23 +35,11 @@ type worker interface {
 }
 
 // newTransport is the keep-alive transport shared by all go-http and
-// go-v2 clients: the settings of luaetcd's shared transport
-// (v2client.sharedClient), which the Lua states use.
-func newTransport() *http.Transport {
-	return &http.Transport{
-		Proxy: http.ProxyFromEnvironment,
-		DialContext: (&net.Dialer{
-			Timeout:   30 * time.Second,
-			KeepAlive: 30 * time.Second,
-		}).DialContext,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          512,
-		MaxIdleConnsPerHost:   128,
-		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ExpectContinueTimeout: 1 * time.Second,
-	}
-}
+// go-v2 clients: luaetcd's own transport settings (v2http.NewTransport,
+// which the Lua states' shared transport uses), so that both sides of a
+// comparison hold their connections alike. Only the settings are shared:
+// the Go clients build and send their requests with net/http alone.
+func newTransport() *http.Transport { return v2http.NewTransport(nil) }
 
 // ---- go-http: the floor ----
 

@@ -15,7 +15,6 @@ import (
 
 	"github.com/luaetcd/go-luaetcd/luaetcd"
 	"github.com/luaetcd/go-luaetcd/luaetcd/lua51"
-	"github.com/luaetcd/go-luaetcd/luaetcd/v2client"
 	lua "github.com/yuin/gopher-lua"
 	"github.com/yuin/gopher-lua/parse"
 )
@@ -115,7 +114,7 @@ func run(cfg config) int {
 		defer func() {
 			// Idle connections that never carried a request would hold
 			// etcd's listener until they time out.
-			v2client.CloseIdleConnections()
+			luaetcd.CloseIdleConnections()
 			srv.stop()
 		}()
 		s.endpoints = []string{srv.clientURL}

@@ -58,3 +58,7 @@ type Info struct {
 // Hook receives an Info after each request, on the goroutine that called
 // Do.
 type Hook func(Info)
+
+// DefaultHost is the client URL used when neither the script nor the host
+// gives one: lua-etcd's default.
+const DefaultHost = "http://127.0.0.1:4001"

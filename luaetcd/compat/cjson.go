@@ -5,7 +5,7 @@ import (
 	"github.com/luaetcd/go-luaetcd/luaetcd/lua51"
 	"math"
 
-	"github.com/luaetcd/go-luaetcd/luaetcd/luajson"
+	"github.com/luaetcd/go-luaetcd/internal/luajson"
 	lua "github.com/yuin/gopher-lua"
 )
 

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/luaetcd/go-luaetcd/luaetcd/luajson"
+	"github.com/luaetcd/go-luaetcd/internal/luajson"
 	lua "github.com/yuin/gopher-lua"
 )
 

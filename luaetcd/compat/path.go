@@ -1,7 +1,7 @@
 package compat
 
 import (
-	"github.com/luaetcd/go-luaetcd/luaetcd/keypath"
+	"github.com/luaetcd/go-luaetcd/internal/keypath"
 	lua "github.com/yuin/gopher-lua"
 )
 
