@@ -21,10 +21,11 @@ import (
 // Backend carries out v2 operations on etcd's v3 API. It is safe for
 // concurrent use; Close gives its connection back.
 type Backend struct {
-	sh   *shared
-	cli  *clientv3.Client
-	hook backend.Hook
-	eps  string
+	sh      *shared
+	cli     *clientv3.Client
+	hook    backend.Hook
+	eps     string
+	maxBody int64
 
 	mu      sync.Mutex
 	closed  bool
@@ -40,7 +41,11 @@ func New(c Config) (*Backend, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Backend{sh: sh, cli: sh.cli, hook: c.Hook, eps: strings.Join(sh.cli.Endpoints(), ","),
+	maxBody := c.MaxBodySize
+	if maxBody <= 0 {
+		maxBody = DefaultMaxBodySize
+	}
+	return &Backend{sh: sh, cli: sh.cli, hook: c.Hook, eps: strings.Join(sh.cli.Endpoints(), ","), maxBody: maxBody,
 		pending: map[clientv3.LeaseID]*time.Timer{}}, nil
 }
 
@@ -93,8 +98,15 @@ func (b *Backend) Do(ctx context.Context, op *backend.Op) (*backend.Response, er
 	if err == nil {
 		resp, method, err = b.dispatch(rctx, op)
 	}
+	if err == nil && int64(len(resp.Body)) > b.maxBody {
+		// The answer was had (a write took effect); only its size is
+		// refused, as the v2 backend refuses a body over the limit.
+		resp, err = &backend.Response{Status: resp.Status}, fmt.Errorf("%w: the answer of %d bytes exceeds the limit of %d bytes",
+			backend.ErrBodyTooLarge, len(resp.Body), b.maxBody)
+	}
 	if err != nil {
 		switch {
+		case errors.Is(err, backend.ErrBodyTooLarge):
 		case ctx.Err() != nil:
 			err = ctx.Err()
 		case op.Timeout > 0 && rctx.Err() != nil:
@@ -150,8 +162,18 @@ func (b *Backend) ready(ctx context.Context) error {
 // checks that the member list can be read, and makes the members' client
 // URLs the connection's endpoints.
 func (b *Backend) InitFailover(ctx context.Context) error {
-	if err := b.cli.Sync(ctx); err != nil {
+	if err := b.ready(ctx); err != nil {
 		return fmt.Errorf("membership lookup: %w", err)
+	}
+	// Bounded: the connection was up a moment ago, but a call waits for
+	// a ready one for as long as its context lasts.
+	sctx, cancel := context.WithTimeout(ctx, 2*b.sh.dialTimeout)
+	defer cancel()
+	if err := b.cli.Sync(sctx); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("membership lookup: %v", rpcText(err))
 	}
 	return nil
 }

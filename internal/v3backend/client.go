@@ -39,7 +39,15 @@ type Config struct {
 	Hook backend.Hook
 	// DialTimeout bounds the first connection (5 s when 0).
 	DialTimeout time.Duration
+	// MaxBodySize caps an answer's body, as the v2 backend caps a
+	// response: a larger one makes Do fail with ErrBodyTooLarge. 0 means
+	// DefaultMaxBodySize.
+	MaxBodySize int64
 }
+
+// DefaultMaxBodySize is the body limit when Config.MaxBodySize is 0 (the
+// v2 backend's default).
+const DefaultMaxBodySize = 64 << 20
 
 // shared is one clientv3.Client and the HTTP client for the /version
 // endpoint, used by every Backend with the same endpoints, credentials

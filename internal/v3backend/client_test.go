@@ -190,3 +190,21 @@ func TestAuth(t *testing.T) {
 		t.Fatalf("error holds the password: %v", err)
 	}
 }
+
+// An answer over MaxBodySize fails with ErrBodyTooLarge.
+func TestMaxBodySize(t *testing.T) {
+	b, err := New(Config{Endpoints: []string{target}, MaxBodySize: 300})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	p := prefix(t)
+	op := set(p+"/big", strings.Repeat("x", 1000))
+	if _, err := b.Do(context.Background(), &op); !errors.Is(err, backend.ErrBodyTooLarge) {
+		t.Fatalf("error %v", err)
+	}
+	if _, err := b.Do(context.Background(), ptr(opOf(backend.Get, p+"/big"))); !errors.Is(err, backend.ErrBodyTooLarge) {
+		t.Fatalf("error %v", err)
+	}
+	mustStatus(t, do(t, b, set(p+"/small", "x")), 201)
+}
