@@ -50,6 +50,7 @@ type settings struct {
 	peer      *string
 	prefix    *string
 	timeout   *time.Duration
+	api       *string // v2, v3 or auto
 	embed     bool
 	dataDir   string
 	verbose   bool
@@ -98,6 +99,15 @@ var longOptions = []longOption{
 			d, err := parseTimeout(v)
 			s.timeout = &d
 			return err
+		}},
+	{"api", "v2|v3|auto", "etcd API for Etcd.new() without api (default auto:\n" +
+		"v2 where the cluster serves it, else v3)",
+		func(s *settings, v string) error {
+			if err := checkAPI(v); err != nil {
+				return err
+			}
+			s.api = &v
+			return nil
 		}},
 	{"embed", "", "run a real etcd in this process for the script\n(endpoints and peer point at it)",
 		func(s *settings, v string) error {
@@ -274,6 +284,12 @@ func settingsFromEnv(env func(string) (string, bool)) (settings, error) {
 	if v, ok := env("LUAETCD_PREFIX"); ok {
 		s.prefix = &v
 	}
+	if v, ok := env("LUAETCD_API"); ok && v != "" {
+		if err := checkAPI(v); err != nil {
+			return s, fmt.Errorf("LUAETCD_API: %v", err)
+		}
+		s.api = &v
+	}
 	if v, ok := env("LUAETCD_TIMEOUT"); ok && v != "" {
 		d, err := parseTimeout(v)
 		if err != nil {
@@ -306,6 +322,9 @@ func merge(env, flags settings) settings {
 	}
 	if flags.timeout != nil {
 		s.timeout = flags.timeout
+	}
+	if flags.api != nil {
+		s.api = flags.api
 	}
 	for _, f := range []struct{ dst, src **string }{
 		{&s.cacert, &flags.cacert}, {&s.cert, &flags.cert}, {&s.key, &flags.key}, {&s.user, &flags.user},
@@ -434,8 +453,17 @@ Long options (before the script; --name value or --name=value):
 		}
 	}
 	b.WriteString("Environment: LUA_INIT, LUA_PATH, LUAETCD_ENDPOINTS, LUAETCD_PEER, LUAETCD_PREFIX,\n" +
-		"LUAETCD_TIMEOUT, LUAETCD_CACERT, LUAETCD_CERT, LUAETCD_KEY, LUAETCD_USER,\n" +
+		"LUAETCD_TIMEOUT, LUAETCD_API, LUAETCD_CACERT, LUAETCD_CERT, LUAETCD_KEY, LUAETCD_USER,\n" +
 		"LUAETCD_PASSWORD (ETCDCTL_ENDPOINTS, _CACERT, _CERT, _KEY, _USER, _PASSWORD\n" +
 		"when the LUAETCD_ one is unset); options win over the environment.\n")
 	return b.String()
+}
+
+// checkAPI accepts the values of --api and LUAETCD_API.
+func checkAPI(v string) error {
+	switch v {
+	case luaetcd.APIv2, luaetcd.APIv3, luaetcd.APIAuto:
+		return nil
+	}
+	return fmt.Errorf("%q is not v2, v3 or auto", v)
 }

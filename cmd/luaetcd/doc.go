@@ -38,6 +38,10 @@
 //	--peer URL                peer URL, used by the admin methods
 //	--prefix P                key prefix
 //	--timeout SECONDS         request timeout; 0 means none
+//	--api v2|v3|auto          the etcd API (default auto: v2 where the
+//	                          cluster serves /v2/keys, else v3, which
+//	                          etcd 3.6 and later are; --verbose says which
+//	                          and why)
 //	--embed                   start a real etcd (3.5, v2 API) inside the
 //	                          process on free loopback ports, point the
 //	                          endpoints and peer at it, run, then stop it
@@ -96,6 +100,7 @@
 //	LUAETCD_PEER        as --peer
 //	LUAETCD_PREFIX      as --prefix
 //	LUAETCD_TIMEOUT     as --timeout
+//	LUAETCD_API         as --api
 //	LUAETCD_CACERT      as --cacert
 //	LUAETCD_CERT        as --cert
 //	LUAETCD_KEY         as --key

@@ -129,6 +129,14 @@ func run(cfg config) int {
 		}
 	}
 
+	if s.verbose {
+		// Which API Etcd.new() without api will use, and why; the
+		// answer is remembered, so the clients do not ask again.
+		api, why, err := luaetcd.ChooseAPI(cfg.Context, append(connOptions(s), cfg.Options...)...)
+		if err == nil {
+			fmt.Fprintf(cfg.Stderr, "%s: etcd API %s (%s)\n", progName, api, why)
+		}
+	}
 	r := &runner{cfg: cfg, parent: cfg.Context, stdin: bufio.NewReader(cfg.Stdin)}
 	ctx, cancel := context.WithCancel(cfg.Context)
 	defer cancel()
@@ -173,6 +181,9 @@ func connOptions(s settings) []luaetcd.Option {
 	}
 	if s.timeout != nil {
 		opts = append(opts, luaetcd.WithTimeout(*s.timeout))
+	}
+	if s.api != nil {
+		opts = append(opts, luaetcd.WithAPI(*s.api))
 	}
 	if s.tlsConfig != nil {
 		opts = append(opts, luaetcd.WithTLSConfig(s.tlsConfig))
