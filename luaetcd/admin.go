@@ -1,6 +1,7 @@
 package luaetcd
 
 import (
+	"errors"
 	"math"
 	"strings"
 
@@ -12,16 +13,16 @@ import (
 // Methods outside /v2/keys: version, stats and the etcd 0.4 admin API.
 
 func (c *client) version(L *lua.LState) (lua.LValue, error) {
-	return c.simple(L, "version", backend.Version)
+	return c.simple(L, backend.Version)
 }
 
 // simple carries out an operation without arguments.
-func (c *client) simple(L *lua.LState, what string, kind backend.Kind) (lua.LValue, error) {
-	return c.send(L, what, &backend.Op{Kind: kind, Timeout: c.timeout})
+func (c *client) simple(L *lua.LState, kind backend.Kind) (lua.LValue, error) {
+	return c.send(L, &backend.Op{Kind: kind, Timeout: c.timeout})
 }
 
 func (c *client) adminConfig(L *lua.LState) (lua.LValue, error) {
-	return c.simple(L, "adminConfig", backend.AdminConfig)
+	return c.simple(L, backend.AdminConfig)
 }
 
 // adminConfigFields are the settings etcd 0.4's /v2/admin/config took, in
@@ -49,7 +50,7 @@ func (c *client) setAdminConfig(L *lua.LState) (lua.LValue, error) {
 		}
 		settings = append(settings, backend.Setting{Name: name, Value: n})
 	}
-	return c.send(L, "setAdminConfig", &backend.Op{Kind: backend.SetAdminConfig, Settings: settings, Timeout: c.timeout})
+	return c.send(L, &backend.Op{Kind: backend.SetAdminConfig, Settings: settings, Timeout: c.timeout})
 }
 
 // machineName reads the optional machine name; "" means all machines.
@@ -70,7 +71,7 @@ func (c *client) adminMachines(L *lua.LState) (lua.LValue, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.send(L, "adminMachines", &backend.Op{Kind: backend.Machines, Name: name, Timeout: c.timeout})
+	return c.send(L, &backend.Op{Kind: backend.Machines, Name: name, Timeout: c.timeout})
 }
 
 func (c *client) removeAdminMachines(L *lua.LState) (lua.LValue, error) {
@@ -78,14 +79,14 @@ func (c *client) removeAdminMachines(L *lua.LState) (lua.LValue, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.send(L, "removeAdminMachines", &backend.Op{Kind: backend.RemoveMachine, Name: name, Timeout: c.timeout})
+	return c.send(L, &backend.Op{Kind: backend.RemoveMachine, Name: name, Timeout: c.timeout})
 }
 
 // initFailoverURIs returns true, or false and the reason; unlike the other
 // methods its failure value is false, as in lua-etcd.
 func (c *client) initFailoverURIs(L *lua.LState) (lua.LValue, error) {
 	if err := c.be.InitFailover(ctx(L)); err != nil {
-		return nil, err
+		return nil, errors.New(errorWord(err))
 	}
 	return lua.LTrue, nil
 }

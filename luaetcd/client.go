@@ -2,13 +2,14 @@ package luaetcd
 
 import (
 	"context"
-	"fmt"
+	"errors"
 
 	"github.com/luaetcd/go-luaetcd/internal/backend"
 	lua "github.com/yuin/gopher-lua"
 )
 
-// clientTypeName names the metatable of client userdata.
+// clientTypeName names the client metatable; tostring(cli) and
+// getmetatable(cli) give it.
 const clientTypeName = "etcd.client"
 
 // clientMethods is the method table behind a client's __index.
@@ -28,13 +29,13 @@ var clientMethods = map[string]func(*client, *lua.LState) (lua.LValue, error){
 	"setTTL":  (*client).setTTL,
 	"version": (*client).version,
 	"statsLeader": func(c *client, L *lua.LState) (lua.LValue, error) {
-		return c.simple(L, "statsLeader", backend.StatsLeader)
+		return c.simple(L, backend.StatsLeader)
 	},
 	"statsSelf": func(c *client, L *lua.LState) (lua.LValue, error) {
-		return c.simple(L, "statsSelf", backend.StatsSelf)
+		return c.simple(L, backend.StatsSelf)
 	},
 	"statsStore": func(c *client, L *lua.LState) (lua.LValue, error) {
-		return c.simple(L, "statsStore", backend.StatsStore)
+		return c.simple(L, backend.StatsStore)
 	},
 	"adminConfig":         (*client).adminConfig,
 	"setAdminConfig":      (*client).setAdminConfig,
@@ -44,7 +45,9 @@ var clientMethods = map[string]func(*client, *lua.LState) (lua.LValue, error){
 }
 
 // clientMetatable returns the client metatable of L, making it on first
-// use.
+// use. Every client of the state shares it: __index is the method table,
+// so a script may set fields on its client, or override a method on one
+// client, as it could with lua-etcd's clients.
 func clientMetatable(L *lua.LState) *lua.LTable {
 	if mt, ok := L.GetTypeMetatable(clientTypeName).(*lua.LTable); ok {
 		return mt
@@ -55,11 +58,14 @@ func clientMetatable(L *lua.LState) *lua.LTable {
 		methods.RawSetString(name, L.NewFunction(wrapMethod(name, m)))
 	}
 	mt.RawSetString("__index", methods)
-	// Hide the internals (credentials among them) from printing.
+	// Printing shows the type, never the settings.
 	mt.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
 		L.Push(lua.LString(clientTypeName))
 		return 1
 	}))
+	// getmetatable(cli) gives this string, and setmetatable(cli, ...)
+	// raises: the methods cannot be swapped for the whole state, and a
+	// sandbox that hides the state keeps it hidden.
 	mt.RawSetString("__metatable", lua.LString(clientTypeName))
 	return mt
 }
@@ -74,12 +80,8 @@ func wrapMethod(name string, m func(*client, *lua.LState) (lua.LValue, error)) l
 		failValue = lua.LFalse
 	}
 	return func(L *lua.LState) int {
-		ud, ok := L.Get(1).(*lua.LUserData)
-		var c *client
-		if ok {
-			c, ok = ud.Value.(*client)
-		}
-		if !ok {
+		c := clientOf(L.Get(1))
+		if c == nil {
 			L.RaiseError("%s: call it as cli:%s(...) on a client made by new()", name, name)
 			return 0
 		}
@@ -94,12 +96,13 @@ func wrapMethod(name string, m func(*client, *lua.LState) (lua.LValue, error)) l
 	}
 }
 
-// newClientValue wraps c as a Lua userdata with the client metatable.
-func newClientValue(L *lua.LState, c *client) *lua.LUserData {
-	ud := L.NewUserData()
-	ud.Value = c
-	ud.Metatable = clientMetatable(L)
-	return ud
+// newClientValue returns the Lua value of c: an empty table with the
+// client metatable. c itself is kept out of Lua's reach (see clients).
+func newClientValue(L *lua.LState, c *client) *lua.LTable {
+	t := L.CreateTable(0, 0)
+	t.Metatable = clientMetatable(L)
+	registerClient(t, c)
+	return t
 }
 
 // ctx is the context of the state: a host cancels it to stop a blocked
@@ -111,15 +114,13 @@ func ctx(L *lua.LState) context.Context {
 	return context.Background()
 }
 
-// send carries out op and builds the entity. what names the call in
-// errors, as in "get /a/b: connection refused".
-func (c *client) send(L *lua.LState, what string, op *backend.Op) (*lua.LTable, error) {
+// send carries out op and builds the entity. When no answer was had the
+// error is lua-etcd's word for the cause ("connection refused", see
+// errorWord); the host's request hook got the whole error.
+func (c *client) send(L *lua.LState, op *backend.Op) (*lua.LTable, error) {
 	res, err := c.be.Do(ctx(L), op)
 	if err != nil {
-		if op.Kind.OnKeys() {
-			return nil, fmt.Errorf("%s %s: %w", what, op.Key, err)
-		}
-		return nil, fmt.Errorf("%s: %w", what, err)
+		return nil, errors.New(errorWord(err))
 	}
 	return newEntity(L, res), nil
 }

@@ -18,6 +18,13 @@
 // Every call honours the state's context (L.SetContext / NewState's ctx):
 // cancelling it ends a blocked wait at once.
 //
+// For scripts the host did not write, WithSandbox leaves only the safe
+// libraries, WithKeyJail confines every client to one subtree of the key
+// space (enforced on the operations sent to etcd, below this package), and
+// a deadline on the state's context is the run's wall-clock budget. Memory
+// cannot be bounded inside the process; the README says what is and is
+// not protected.
+//
 // # Lua side
 //
 //	local Etcd = require('etcd.luasocket')   -- or require('etcd').new(nil, opts)
@@ -36,6 +43,19 @@
 //	max_body_size  largest response body accepted, in bytes (default 64 MiB)
 //	user, password            etcd basic auth (or user:pass@ in a URL, which wins)
 //	cacert, cert, key         PEM files for https:// endpoints and client certificates
+//
+// new does not parse host or peer: any string gives a client, and one
+// that cannot be used is the nil, err of the first call that needs it, in
+// lua-etcd's words (`unsupported protocol: "ftp"`, `invalid uri format:
+// "Parsed text violates expected format"`); a bad peer touches only the
+// admin calls.
+//
+// The client is a plain table, as lua-etcd's: its methods come from its
+// (protected) metatable, pairs(cli) yields nothing, and a script may set
+// fields on it or override a method on one client (cli.get = function
+// (self, key) ... end). The Go side (settings, connections, credentials)
+// is neither in the table nor in its metatable, so nothing a script can
+// reach leads to it; a method called with another self raises.
 //
 // Passwords never appear in error texts; RequestInfo and tostring(cli)
 // hold no credentials at all.
@@ -76,8 +96,32 @@
 // timed out is just { status = 408 }. Only get, wait and waitdir decode
 // node.value; writes, prevNode and listings keep the stored JSON text.
 // readdir of a key (not a directory) answers status 404 with
-// body.node.dir = false. A transport failure is nil, "get /a: ... connection
-// refused".
+// body.node.dir = false. header holds every header sent,
+// transfer-encoding = "chunked" included. A GET answered with a redirect
+// is followed and header.location names where it went; a write answered
+// 307 is sent again to the location, the entity carries failover =
+// "scheme://host:port" of that server, and the client's later calls go
+// there (keys on the host, admin calls on the peer).
+//
+// A call that had no answer returns nil and lua-etcd's short word for the
+// cause, the text of luasocket (or LuaSec, for https), which scripts
+// compare:
+//
+//	connection refused          nothing listens
+//	host not found              the name does not resolve
+//	closed                      the connection closed or reset (also a
+//	                            write not sent again); the state cancelled
+//	timeout                     a connect or TLS handshake took too long
+//	wrong version number        https to a port that speaks plain HTTP
+//	certificate verify failed   the server's certificate is not trusted
+//	tlsv13 alert certificate required, sslv3 alert bad certificate, ...
+//	                            the server refused ours (OpenSSL's texts)
+//	No route to host, ...       another system error (strerror's text)
+//	unsupported protocol: "ftp", invalid uri format: "..."
+//	                            a host or peer that cannot be used
+//
+// When every endpoint failed, the word is the last failure's. The whole
+// cause (endpoints, the Go error chain) is the Err of RequestInfo.
 //
 // Argument errors, exactly as lua-etcd words them: "key must be string",
 // "ttl must be integer", "modifiedIndex must be unsigned integer",
@@ -86,7 +130,11 @@
 // "consistent must be boolean", "name must be string", "cfg must be
 // table", "opts.<field> must be uint", "key should not be a slash" (a
 // write to the root), and `encoding error: "<cjson message>"` for values
-// JSON cannot hold (functions, NaN, inf, sparse arrays, cycles).
+// JSON cannot hold, in lua-cjson 2.1's words: "Cannot serialise function:
+// type not supported", "Cannot serialise boolean: table key must be a
+// number or string" (the key's type), "Cannot serialise number: must not
+// be NaN or Inf", "Cannot serialise table: excessively sparse array",
+// "Cannot serialise, excessive nesting (1001)" (also a cycle).
 //
 // Keys are normalized like paths ("//a/./b/../c/" is "/a/c"; ".." stops
 // at the prefix) and every path segment is escaped, so any UTF-8 key
@@ -103,8 +151,7 @@
 // table"; connections are kept alive and reused, across clients too; the
 // cluster membership is looked up at most once per client per 30 s (the
 // original retried on every call), and on etcd 2.x/3.x adminMachines
-// answers from /v2/members in the 0.4 shape, so failover works there;
-// transport errors name the call, the key and the endpoints; an index of
+// answers from /v2/members in the 0.4 shape, so failover works there; an index of
 // 2^64 or more gets etcd's own 400 answer (errorCode 203) without a
 // request. docs/contract.md in the repository has the whole contract.
 //
@@ -117,7 +164,7 @@
 // compare-and-swap may already have been applied, so their caller gets
 // etcd's answer or nil, err and decides. At most two passes over the
 // endpoints, with a short backoff, all within the request's timeout; when
-// every endpoint answered 5xx the last answer is returned, else an error
-// naming the endpoints. After a failover the members are looked up again
+// every endpoint answered 5xx the last answer is returned, else the
+// last failure's word (RequestInfo names the endpoints). After a failover the members are looked up again
 // (at most once per 30 s).
 package luaetcd

@@ -24,6 +24,9 @@ func newEntity(L *lua.LState, res *backend.Response) *lua.LTable {
 	if res.FailoverInit != 0 {
 		ent.RawSetString("initFailoverURIs", lua.LBool(res.FailoverInit > 0))
 	}
+	if res.RedirectedTo != "" {
+		ent.RawSetString("failover", lua.LString(res.RedirectedTo))
+	}
 	if res.TimedOut {
 		return ent
 	}
@@ -59,6 +62,7 @@ var commonHeaderValues = map[string]lua.LValue{
 	"accept, content-type, authorization": lua.LString("accept, content-type, authorization"),
 	"POST, GET, OPTIONS, PUT, DELETE":     lua.LString("POST, GET, OPTIONS, PUT, DELETE"),
 	"text/plain; charset=utf-8":           lua.LString("text/plain; charset=utf-8"),
+	"chunked":                             lua.LString("chunked"),
 }
 
 // lowerHeaderName lower-cases a header name, without allocating for the
@@ -85,6 +89,8 @@ func lowerHeaderName(name string) string {
 		return "access-control-allow-methods"
 	case "Access-Control-Allow-Origin":
 		return "access-control-allow-origin"
+	case "Transfer-Encoding":
+		return "transfer-encoding"
 	}
 	return strings.ToLower(name)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log"
 	"strings"
+	"time"
 
 	"github.com/luaetcd/go-luaetcd/luaetcd"
 	lua "github.com/yuin/gopher-lua"
@@ -66,4 +67,31 @@ func ExamplePool() {
 	}
 	// Output:
 	// 201	create
+}
+
+// A tenant's script, run with only the safe libraries, confined to the
+// tenant's keys, and stopped after 5 seconds whatever it does.
+func ExampleWithKeyJail() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	L := luaetcd.NewState(ctx,
+		luaetcd.WithSandbox(),
+		luaetcd.WithKeyJail("/example/tenants/acme"),
+		luaetcd.WithEndpoints(etcdServer.ClientURL))
+	defer L.Close()
+
+	err := L.DoString(`
+		local etcd = require('etcd.luasocket').new()
+		local res = assert(etcd:set('/../../../config', 'mine'))
+		print(res.status, res.body.node.key)
+		print(pcall(os.execute, 'rm -rf /'))
+		print(require('etcd.luasocket').new({ host = 'http://10.9.9.9:2379' }))
+	`)
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// 201	/config
+	// false	os.execute is not available in the sandbox
+	// nil	opts.host is not allowed in a key jail: the host chooses the cluster and the credentials
 }

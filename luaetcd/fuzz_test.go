@@ -244,7 +244,7 @@ func callNew(t *testing.T, L *lua.LState, newFn lua.LValue, args []lua.LValue) {
 	}
 	switch {
 	case len(r) == 1:
-		if ud, ok := r[0].(*lua.LUserData); !ok || ud.Metatable == nil {
+		if !luaetcd.IsClient(r[0]) {
 			t.Fatalf("%s answered %s", desc, showArgs(r))
 		}
 	case len(r) == 2 && r[0] == lua.LNil:
@@ -265,7 +265,7 @@ func callWrongSelf(t *testing.T, L *lua.LState, methods *lua.LTable, names []str
 	name := names[len(args)%len(names)]
 	err := L.CallByParam(lua.P{Fn: methods.RawGetString(name), NRet: lua.MultRet, Protect: true}, args...)
 	L.SetTop(0)
-	if ud, ok := args[0].(*lua.LUserData); ok && ud.Metatable != nil {
+	if luaetcd.IsClient(args[0]) {
 		return // the client itself after all
 	}
 	if err == nil || !strings.Contains(err.Error(), "call it as cli:"+name) {

@@ -61,7 +61,6 @@ func (c *client) timeoutArg(L *lua.LState, n int) (time.Duration, error) {
 
 // writeAttr says how a write differs from a plain set.
 type writeAttr struct {
-	what      string
 	kind      backend.Kind // Set, Create, Update or CreateInOrder
 	dir       bool
 	withIndex bool // setx: argument 5 is modifiedIndex (CompareAndSwap)
@@ -108,31 +107,31 @@ func (c *client) write(L *lua.LState, a writeAttr) (lua.LValue, error) {
 	if badIndex {
 		return indexNaN(L, "prevIndex"), nil
 	}
-	return c.send(L, a.what, op)
+	return c.send(L, op)
 }
 
 func (c *client) set(L *lua.LState) (lua.LValue, error) {
-	return c.write(L, writeAttr{what: "set", kind: backend.Set})
+	return c.write(L, writeAttr{kind: backend.Set})
 }
 
 func (c *client) setnx(L *lua.LState) (lua.LValue, error) {
-	return c.write(L, writeAttr{what: "setnx", kind: backend.Create})
+	return c.write(L, writeAttr{kind: backend.Create})
 }
 
 func (c *client) setx(L *lua.LState) (lua.LValue, error) {
-	return c.write(L, writeAttr{what: "setx", kind: backend.Update, withIndex: true})
+	return c.write(L, writeAttr{kind: backend.Update, withIndex: true})
 }
 
 func (c *client) push(L *lua.LState) (lua.LValue, error) {
-	return c.write(L, writeAttr{what: "push", kind: backend.CreateInOrder})
+	return c.write(L, writeAttr{kind: backend.CreateInOrder})
 }
 
 func (c *client) mkdir(L *lua.LState) (lua.LValue, error) {
-	return c.write(L, writeAttr{what: "mkdir", kind: backend.Set, dir: true, noValue: true})
+	return c.write(L, writeAttr{kind: backend.Set, dir: true, noValue: true})
 }
 
 func (c *client) mkdirnx(L *lua.LState) (lua.LValue, error) {
-	return c.write(L, writeAttr{what: "mkdirnx", kind: backend.Create, dir: true, noValue: true})
+	return c.write(L, writeAttr{kind: backend.Create, dir: true, noValue: true})
 }
 
 func (c *client) get(L *lua.LState) (lua.LValue, error) {
@@ -144,7 +143,7 @@ func (c *client) get(L *lua.LState) (lua.LValue, error) {
 	if err != nil {
 		return nil, err
 	}
-	ent, err := c.send(L, "get", &backend.Op{Kind: backend.Get, Key: key, Quorum: consistent, Timeout: c.timeout})
+	ent, err := c.send(L, &backend.Op{Kind: backend.Get, Key: key, Quorum: consistent, Timeout: c.timeout})
 	if err != nil {
 		return nil, err
 	}
@@ -198,7 +197,7 @@ func (c *client) delete(L *lua.LState) (lua.LValue, error) {
 			return indexNaN(L, "prevIndex"), nil
 		}
 	}
-	return c.send(L, "delete", op)
+	return c.send(L, op)
 }
 
 func (c *client) rmdir(L *lua.LState) (lua.LValue, error) {
@@ -210,7 +209,7 @@ func (c *client) rmdir(L *lua.LState) (lua.LValue, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.send(L, "rmdir", &backend.Op{Kind: backend.Delete, Key: key, Dir: true, Recursive: recursive, Timeout: c.timeout})
+	return c.send(L, &backend.Op{Kind: backend.Delete, Key: key, Dir: true, Recursive: recursive, Timeout: c.timeout})
 }
 
 func (c *client) readdir(L *lua.LState) (lua.LValue, error) {
@@ -226,7 +225,7 @@ func (c *client) readdir(L *lua.LState) (lua.LValue, error) {
 	if err != nil {
 		return nil, err
 	}
-	ent, err := c.send(L, "readdir", &backend.Op{
+	ent, err := c.send(L, &backend.Op{
 		Kind: backend.Get, Key: key, Recursive: recursive, Quorum: consistent, Timeout: c.timeout,
 	})
 	if err != nil {
@@ -243,13 +242,13 @@ func (c *client) readdir(L *lua.LState) (lua.LValue, error) {
 	return ent, nil
 }
 
-func (c *client) wait(L *lua.LState) (lua.LValue, error)    { return c.watch(L, "wait", false) }
-func (c *client) waitdir(L *lua.LState) (lua.LValue, error) { return c.watch(L, "waitdir", true) }
+func (c *client) wait(L *lua.LState) (lua.LValue, error)    { return c.watch(L, false) }
+func (c *client) waitdir(L *lua.LState) (lua.LValue, error) { return c.watch(L, true) }
 
 // watch implements wait and waitdir: a long poll for the next change at
 // or after modifiedIndex. A change that deletes or expires the key comes
 // back as the entity with node.value nil.
-func (c *client) watch(L *lua.LState, what string, recursive bool) (lua.LValue, error) {
+func (c *client) watch(L *lua.LState, recursive bool) (lua.LValue, error) {
 	_, key, err := c.checkKey(L)
 	if err != nil {
 		return nil, err
@@ -269,7 +268,7 @@ func (c *client) watch(L *lua.LState, what string, recursive bool) (lua.LValue, 
 			return indexNaN(L, "waitIndex"), nil
 		}
 	}
-	ent, err := c.send(L, what, op)
+	ent, err := c.send(L, op)
 	if err != nil {
 		return nil, err
 	}
@@ -289,5 +288,5 @@ func (c *client) setTTL(L *lua.LState) (lua.LValue, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.send(L, "setTTL", &backend.Op{Kind: backend.SetTTL, Key: key, TTL: ttl, Timeout: c.timeout})
+	return c.send(L, &backend.Op{Kind: backend.SetTTL, Key: key, TTL: ttl, Timeout: c.timeout})
 }

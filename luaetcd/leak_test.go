@@ -242,7 +242,8 @@ func leakWorker(w, n int, host, dead string, hc *http.Client, kinds *[5]atomic.I
 			if time.Since(t0) > d+time.Second {
 				return fmt.Errorf("a wait cancelled after %v took %v", d, time.Since(t0))
 			}
-			if err == nil && (len(r) != 2 || !strings.Contains(r[1].String(), "context canceled")) {
+			// lua-etcd's word for a request whose connection went away.
+			if err == nil && (len(r) != 2 || r[1].String() != "closed") {
 				return fmt.Errorf("cancelled wait: %v", r)
 			}
 			if err != nil && !strings.Contains(err.Error(), "context canceled") {

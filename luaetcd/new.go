@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/luaetcd/go-luaetcd/internal/backend"
+	"github.com/luaetcd/go-luaetcd/internal/jail"
 	"github.com/luaetcd/go-luaetcd/internal/keypath"
 	lua "github.com/yuin/gopher-lua"
 )
@@ -110,6 +111,12 @@ func (cfg *config) newClient(L *lua.LState, optsv lua.LValue) (*client, error) {
 	if err := s.readExtensions(opts); err != nil {
 		return nil, err
 	}
+	if err := cfg.checkJailedOptions(opts); err != nil {
+		return nil, err
+	}
+	if cfg.restricted() && s.maxBody > cfg.hostMaxBody() {
+		return nil, errArg(fmt.Sprintf("opts.max_body_size may not exceed the host's limit (%d)", cfg.hostMaxBody()))
+	}
 
 	c := &client{ttl: s.ttl, timeout: s.timeout, raw: s.raw}
 	if p := keypath.Normalize(s.prefix); p != "/" {
@@ -122,6 +129,10 @@ func (cfg *config) newClient(L *lua.LState, optsv lua.LValue) (*client, error) {
 	be, err := cfg.newBackend(ctx, &s)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.jail != "" {
+		// Below the Lua layer and around whatever backend was built.
+		be = jail.Wrap(be, cfg.jail)
 	}
 	c.be = be
 	return c, nil

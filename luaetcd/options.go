@@ -26,7 +26,10 @@ type config struct {
 	user       string
 	password   string
 	maxBody    int64
-	api        string // WithAPI; "" is auto
+	api        string   // WithAPI; "" is auto
+	sandbox    bool     // WithSandbox: NewState builds a sandboxed state
+	allow      []string // what WithSandbox gives back
+	jail       string   // WithKeyJail: the root of the key jail; "" for none
 	// backend, when set, serves every client instead of one v2 HTTP
 	// backend per client (tests: the fake backend).
 	backend backend.Backend
@@ -36,13 +39,17 @@ type config struct {
 // and metrics. One call can send several (failover, a membership lookup,
 // setTTL's read then write). It never holds credentials.
 type RequestInfo struct {
-	Op       string        // the operation: "get", "set", "create", "watch", "setTTL", "machines", ...
-	Key      string        // its key with the prefix applied, or the member name; "" for others
-	Endpoint string        // the endpoint asked, scheme://host:port
-	Method   string        // HTTP method
-	URL      string        // full URL, without user info
-	Status   int           // etcd's v2 status; 0 when there was no answer
-	Err      error         // why there was no answer, if so
+	Op       string // the operation: "get", "set", "create", "watch", "setTTL", "machines", ...
+	Key      string // its key with the prefix applied, or the member name; "" for others
+	Endpoint string // the endpoint asked, scheme://host:port
+	Method   string // HTTP method
+	URL      string // full URL, without user info
+	Status   int    // etcd's v2 status; 0 when there was no answer
+	// Err is why there was no answer, if so: the whole Go error, where the
+	// script got only lua-etcd's short word ("connection refused"). Test
+	// it with errors.Is / errors.As (syscall.ECONNREFUSED, *net.DNSError,
+	// x509 errors, the backend's sentinels).
+	Err      error
 	Duration time.Duration // from sending to the end of the answer
 }
 

@@ -15,6 +15,14 @@ import (
 //
 // A state keeps its globals and loaded modules between uses: run scripts
 // that are written to be run again, or compile once and call functions.
+// Its registry keeps the size it grew to (gopher-lua never shrinks one,
+// and does not tell its size: a script that recursed 20000 levels deep
+// leaves a few MiB behind), while the call stack gives its frames back.
+// An idle state that ran a small script holds about 210 KiB
+// (BENCHMARKS.md).
+// For scripts the host did not write (WithSandbox, WithKeyJail) this
+// means a script can change what the next one in that state sees: keep
+// one pool per tenant.
 type Pool struct {
 	opts []Option
 	mu   sync.Mutex

@@ -6,6 +6,15 @@ import lua "github.com/yuin/gopher-lua"
 // package.preload, so that require('etcd.luasocket').new(opts) works as in
 // lua-etcd. The options set the defaults of every client built in L; what
 // a script passes to new() explicitly wins.
+//
+// A host that builds its own state should build it as NewState does, so
+// that scripts get Lua 5.1's limits (a registry and call stack that grow;
+// gopher-lua's fixed defaults overflow on table.concat of a few thousand
+// strings) and library:
+//
+//	L := lua.NewState(luaetcd.StateOptions()) // = lua51.Options()
+//	lua51.Open(L)
+//	luaetcd.Preload(L)
 func Preload(L *lua.LState, opts ...Option) {
 	cfg := newConfig(opts)
 	L.PreloadModule("etcd.luasocket", cfg.luasocketLoader)

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -65,8 +66,8 @@ func TestTLS(t *testing.T) {
 			local cli = assert(require('etcd.luasocket').new({ host = HOST, cacert = OTHER_CA }))
 			local ent, err = cli:get('/tls/a')
 			assert(ent == nil, 'got an entity')
-			assert(err:find('x509: certificate signed by unknown authority', 1, true), err)
-			assert(err:find(HOST, 1, true), err)
+			-- LuaSec's word for any certificate OpenSSL does not trust
+			assert(err == 'certificate verify failed', err)
 		`)
 	})
 
@@ -74,7 +75,27 @@ func TestTLS(t *testing.T) {
 		// The system's roots do not know the test CA.
 		doLua(t, g, `
 			local ent, err = require('etcd.luasocket').new({ host = HOST }):get('/tls/a')
-			assert(ent == nil and err:find('x509', 1, true), err)
+			assert(ent == nil and err == 'certificate verify failed', err)
+		`)
+	})
+
+	t.Run("https to a plain port", func(t *testing.T) {
+		// A plain HTTP server (the recording proxy, Go's net/http in front
+		// of etcd) answers the TLS hello with an HTTP 400: OpenSSL, and so
+		// LuaSec, calls that a wrong version number. etcd's own port
+		// closes the connection instead.
+		proxy := newRecordingProxy(etcdServer.ClientURL)
+		defer proxy.Close()
+		doLua(t, map[string]string{
+			"PLAIN":  strings.Replace(proxy.URL, "http:", "https:", 1),
+			"DIRECT": strings.Replace(etcdServer.ClientURL, "http:", "https:", 1),
+			"CA":     p.CA,
+		}, `
+			local Etcd = require('etcd.luasocket')
+			local ent, err = Etcd.new({ host = PLAIN, cacert = CA }):get('/tls/a')
+			assert(ent == nil and err == 'wrong version number', tostring(err))
+			ent, err = Etcd.new({ host = DIRECT, cacert = CA }):set('/tls/a', 1)
+			assert(ent == nil and err == 'closed', tostring(err))
 		`)
 	})
 
@@ -104,19 +125,18 @@ func TestTLSClientCert(t *testing.T) {
 	})
 
 	// With TLS 1.3 the server checks the client's certificate after the
-	// client's handshake has returned, so its refusal (the alert "tls:
-	// certificate required" or "tls: bad certificate") races the request
-	// being written: the error is the alert most of the time, and
-	// sometimes what the closed connection did to the write or to
-	// HTTP/2's set-up. refusedTLS accepts those and nothing else.
+	// client's handshake has returned, so its refusal (the alert
+	// "certificate required" or "bad certificate", in OpenSSL's words as
+	// LuaSec gave them) races the request being written: the error is the
+	// alert most of the time, and sometimes what the closed connection did
+	// to the write or to HTTP/2's set-up ("closed"). refusedTLS accepts
+	// those and nothing else.
 	const refusedTLS = `
 		function refusedTLS(ent, err)
 			assert(ent == nil, 'got an entity')
-			assert(err:find(HOST, 1, true), err)
-			for _, want in ipairs({ 'tls: certificate required', 'tls: bad certificate',
-				'tls: unknown certificate authority', 'broken pipe', 'connection reset by peer',
-				'http2: client conn could not be established', 'connection closed by the server' }) do
-				if err:find(want, 1, true) then
+			for _, want in ipairs({ 'tlsv13 alert certificate required', 'sslv3 alert bad certificate',
+				'tlsv1 alert unknown ca', 'closed' }) do
+				if err == want then
 					note(err)
 					return
 				end

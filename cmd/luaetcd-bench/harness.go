@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/luaetcd/go-luaetcd/luaetcd"
@@ -311,9 +310,7 @@ func (e *env) runRunner(work string) (row, error) {
 		wall := time.Since(t0)
 		perOp = append(perOp, wall/time.Duration(e.o.runnerOps))
 		ops += e.o.runnerOps
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru.Maxrss*1024 > maxRSS {
-			maxRSS = ru.Maxrss * 1024
-		}
+		maxRSS = max(maxRSS, peakRSS(cmd.ProcessState))
 	}
 	elapsed := time.Since(start)
 	r := row{Work: work, Impl: "runner", Conc: 1, Ops: ops, Elapsed: elapsed, lat: perOp,

@@ -54,12 +54,17 @@ type settings struct {
 	embed     bool
 	dataDir   string
 	verbose   bool
+	trace     bool // --trace, LUAETCD_TRACE: one line per request on stderr
 	// TLS files (--cacert, --cert, --key; LUAETCD_CACERT...) and the etcd
 	// user (--user NAME[:PASSWORD]; LUAETCD_USER). password comes only
 	// from the environment (LUAETCD_PASSWORD, ETCDCTL_PASSWORD), never
 	// from a flag, so it stays out of the process listing.
 	cacert, cert, key *string
 	user, password    *string
+	// Untrusted scripts: --sandbox, --jail PREFIX, --budget SECONDS.
+	sandbox bool
+	jail    *string
+	budget  time.Duration // 0: none
 
 	// Filled in by resolve from the above.
 	tlsConfig      *tls.Config
@@ -126,6 +131,12 @@ var longOptions = []longOption{
 		s.verbose = true
 		return nil
 	}},
+	{"trace", "", "one line per etcd request on stderr: method, URL,\n" +
+		"status or the whole error, duration (also LUAETCD_TRACE=1)",
+		func(s *settings, v string) error {
+			s.trace = true
+			return nil
+		}},
 	{"cacert", "FILE", "CA certificate (PEM) that signed the servers'\ncertificates, for https:// endpoints",
 		func(s *settings, v string) error { return setFile(&s.cacert, v) }},
 	{"cert", "FILE", "client certificate (PEM), for servers that\nrequire one; needs --key",
@@ -141,6 +152,33 @@ var longOptions = []longOption{
 			}
 			s.user = &v
 			return nil
+		}},
+	{"sandbox", "", "run the script with only the safe libraries\n" +
+		"(no io, os.execute, loadfile, debug, file modules)",
+		func(s *settings, v string) error {
+			s.sandbox = true
+			return nil
+		}},
+	{"jail", "PREFIX", "confine every client to the keys below PREFIX;\n" +
+		"scripts cannot choose another host or identity",
+		func(s *settings, v string) error {
+			if strings.Trim(v, "/") == "" {
+				return fmt.Errorf("want a prefix below the root, e.g. /tenant/a")
+			}
+			if strings.IndexByte(v, 0) >= 0 {
+				return fmt.Errorf("NUL in prefix")
+			}
+			s.jail = &v
+			return nil
+		}},
+	{"budget", "SECONDS", "stop the script after this much wall-clock time",
+		func(s *settings, v string) error {
+			d, err := parseTimeout(v)
+			if err == nil && d == 0 {
+				err = fmt.Errorf("bad budget %q: want seconds > 0", v)
+			}
+			s.budget = d
+			return err
 		}},
 	{"help", "", "print this help on stdout and exit", nil},
 }
@@ -290,6 +328,9 @@ func settingsFromEnv(env func(string) (string, bool)) (settings, error) {
 		}
 		s.api = &v
 	}
+	if v, ok := env("LUAETCD_TRACE"); ok && v != "" && v != "0" {
+		s.trace = true
+	}
 	if v, ok := env("LUAETCD_TIMEOUT"); ok && v != "" {
 		d, err := parseTimeout(v)
 		if err != nil {
@@ -334,6 +375,8 @@ func merge(env, flags settings) settings {
 		}
 	}
 	s.embed, s.dataDir, s.verbose = flags.embed, flags.dataDir, flags.verbose
+	s.trace = s.trace || flags.trace
+	s.sandbox, s.jail, s.budget = flags.sandbox, flags.jail, flags.budget
 	return s
 }
 
@@ -454,8 +497,8 @@ Long options (before the script; --name value or --name=value):
 	}
 	b.WriteString("Environment: LUA_INIT, LUA_PATH, LUAETCD_ENDPOINTS, LUAETCD_PEER, LUAETCD_PREFIX,\n" +
 		"LUAETCD_TIMEOUT, LUAETCD_API, LUAETCD_CACERT, LUAETCD_CERT, LUAETCD_KEY, LUAETCD_USER,\n" +
-		"LUAETCD_PASSWORD (ETCDCTL_ENDPOINTS, _CACERT, _CERT, _KEY, _USER, _PASSWORD\n" +
-		"when the LUAETCD_ one is unset); options win over the environment.\n")
+		"LUAETCD_PASSWORD, LUAETCD_TRACE (ETCDCTL_ENDPOINTS, _CACERT, _CERT, _KEY, _USER,\n" +
+		"_PASSWORD when the LUAETCD_ one is unset); options win over the environment.\n")
 	return b.String()
 }
 

@@ -48,12 +48,19 @@
 //	--data-dir DIR            with --embed: keep its data in DIR instead
 //	                          of a temporary directory removed afterwards
 //	--verbose                 say on stderr where the embedded etcd is
+//	--trace                   one line on stderr per request to etcd: the
+//	                          operation, method, URL (never credentials),
+//	                          status or the whole error, duration, and
+//	                          which endpoint answered after a failover
 //	--cacert FILE             CA certificate (PEM) that signed the servers'
 //	                          certificates, for https:// endpoints; without
 //	                          it the system's roots are used
 //	--cert FILE, --key FILE   client certificate and its private key (PEM),
 //	                          for servers that require one (mutual TLS)
 //	--user NAME               etcd v2 basic auth as NAME; see Passwords
+//	--sandbox                 only the safe libraries (see Untrusted scripts)
+//	--jail PREFIX             confine every client to the keys below PREFIX
+//	--budget SECONDS          stop the script after this wall-clock time
 //	--help                    print the usage on stdout
 //
 // A script's own opts.cacert, opts.cert, opts.key, opts.user and
@@ -63,6 +70,36 @@
 // luaetcd before the script runs ("luaetcd: TLS: cacert: open ca.pem: no
 // such file or directory", status 1).
 //
+// # Untrusted scripts
+//
+// --sandbox gives the script only base (without dofile and loadfile;
+// load and loadstring take source text only), string (without dump),
+// table, math, coroutine, os.time, os.clock, os.date, os.difftime,
+// debug.traceback, and require of the preloaded modules (etcd, util,
+// cjson, path, luasocket's parts without network access); any other
+// function fails with "NAME is not available in the sandbox". os.exit
+// stays: it only ends the script with a status. -l and require load only
+// those preloaded modules; LUA_PATH is not searched. LUA_INIT, -e and the
+// script itself are read by luaetcd and run in the sandbox.
+//
+// --jail PREFIX confines every client the script builds to the keys below
+// PREFIX, whatever key, prefix or ".." it uses: its "/" is PREFIX, answers
+// show keys relative to it, cluster statistics and membership calls fail
+// with nil, err, and Etcd.new refuses a host, peer, endpoints, user,
+// password or TLS file other than those given to luaetcd. Use both
+// flags together: without --sandbox, a script could reach etcd around the
+// jail (os.execute, io).
+//
+// --budget SECONDS stops the script, even in a busy loop or a blocked
+// wait, once that much time has passed: "luaetcd: stopped: the script used
+// up its budget of 2s", status 1. A single call that runs on (a pattern
+// match that backtracks for minutes) cannot be stopped inside the
+// process: one second after the budget luaetcd exits with status 1 without
+// it, skipping its cleanup (an --embed data directory stays). Memory is
+// not limited; see the README.
+//
+//	luaetcd --sandbox --jail /tenants/acme --budget 30 --endpoints http://etcd:2379 job.lua
+//
 // # Passwords
 //
 // The password of --user NAME is taken, in this order, from:
@@ -71,7 +108,8 @@
 //	                          it in ps or /proc/PID/cmdline: avoid it
 //	LUAETCD_PASSWORD          then ETCDCTL_PASSWORD, as etcdctl reads it
 //	a prompt                  when stdin is a terminal: "Password for NAME: "
-//	                          on /dev/tty, typed without echo
+//	                          on /dev/tty (on Windows, the console), typed
+//	                          without echo
 //
 // With none of these luaetcd stops with "luaetcd: user NAME: no password".
 // A password in the environment is only used with a user (--user,
@@ -86,7 +124,19 @@
 // The prompt is "> " (the global _PROMPT), and ">> " (_PROMPT2) while a
 // statement is incomplete. A line "=expr" prints the value of expr; values
 // a statement returns are printed. Errors are printed and the prompt comes
-// back. End of input (Ctrl-D) leaves.
+// back. End of input (Ctrl-D at an empty prompt) leaves.
+//
+// When stdin and stdout are a terminal (a console on Windows), the prompt
+// edits the line and keeps a history, as lua5.1 built with readline does:
+// Left/Right, Home/End (Ctrl-A/Ctrl-E), Ctrl-K/Ctrl-U/Ctrl-W to delete,
+// Up/Down to recall earlier lines (those starting with what is already
+// typed), Ctrl-R to search them backwards. Every non-empty line entered is
+// kept, each line of a multi-line statement on its own; the history lasts
+// as long as the session. Ctrl-C at the prompt ends luaetcd with status
+// 130, as it does lua5.1. Statements run on the terminal as it was (input
+// read by io.read is echoed). With TERM unset or "dumb" the prompt reads
+// plain lines; piped or redirected input is read as it comes, with no
+// editing.
 //
 // # Environment
 //
@@ -106,11 +156,18 @@
 //	LUAETCD_KEY         as --key
 //	LUAETCD_USER        as --user (NAME, or NAME:PASSWORD)
 //	LUAETCD_PASSWORD    the password of the user
+//	LUAETCD_TRACE       as --trace when set and not "0"
 //	ETCDCTL_CACERT, ETCDCTL_CERT, ETCDCTL_KEY, ETCDCTL_USER, ETCDCTL_PASSWORD
 //	                    as etcdctl reads them, each when its LUAETCD_ one
 //	                    is unset or empty
 //
 // Options win over the environment.
+//
+// Scripts see a failed call as lua-etcd showed it, nil and a short word
+// ("connection refused", "closed", "host not found", "wrong version
+// number", "certificate verify failed"); --trace shows the whole cause:
+//
+//	luaetcd: trace get GET http://127.0.0.1:4001/v2/keys/a error: dial tcp 127.0.0.1:4001: connect: connection refused 0.2ms
 //
 // # Errors and signals
 //
@@ -119,7 +176,9 @@
 // error. os.exit(n) exits with status n after closing the Lua state and
 // stopping the embedded etcd. SIGINT (Ctrl-C) or SIGTERM stops the script,
 // even one waiting on etcd, and luaetcd exits with status 130; a second
-// signal kills it at once.
+// signal kills it at once. On Windows, Ctrl-C and Ctrl-Break in the console
+// do the same (status 130), and so does closing the console window, logging
+// off or shutting down (which Go reports as SIGTERM).
 //
 // # Building without --embed
 //
@@ -128,8 +187,14 @@
 // scripts talk to a real cluster, build without it:
 //
 //	go build -tags noembed ./cmd/luaetcd
+//	go install -tags noembed github.com/luaetcd/go-luaetcd/cmd/luaetcd@latest
 //
 // That binary starts in about 3 ms and answers --embed with an error.
+//
+// # Platforms
+//
+// luaetcd builds for Linux, macOS and Windows (amd64 and arm64), with and
+// without noembed; its tests run on Linux.
 //
 // # Exit status
 //
@@ -144,13 +209,24 @@
 // Lua 5.2 and later (lua5.1 prints the usage alone). Syntax errors read
 // "name:line: syntax error near 'token'" (gopher-lua's parser) rather than
 // lua5.1's more specific wording, and tracebacks show Go functions as [G]
-// where lua5.1 shows [C]. The prompt has no line editing or history. A
-// signal during interactive mode ends luaetcd (status 130) instead of
-// returning to the prompt. LUA_INIT runs after the command line has been
-// checked and after --embed has started etcd. LUA_CPATH sets
-// package.cpath as in lua5.1, but only for require's "no file" lines: C
-// modules cannot be loaded (require says so, naming the file it found).
-// The -v line names luaetcd and gopher-lua.
+// where lua5.1 shows [C]. The prompt's history holds lines as typed
+// ("=x", where lua5.1 keeps "return x"), one entry per line of a
+// multi-line statement (lua5.1 keeps the statement as one entry), and
+// its editing keys are liner's, close to readline's defaults (Up with
+// text typed recalls only lines that start with it). A signal during
+// interactive mode ends luaetcd (status 130) instead of returning to the
+// prompt. LUA_INIT runs after the command line has been checked and after
+// --embed has started etcd. LUA_CPATH sets package.cpath as in lua5.1, but
+// only for require's "no file" lines: C modules cannot be loaded (require
+// says so, naming the file it found). The -v line names luaetcd and
+// gopher-lua.
+//
+// The state has Lua 5.1's limits and library (package luaetcd/lua51):
+// recursion to 20000 nested calls, then "stack overflow" with a traceback
+// cut to its first 12 and last 10 levels as lua5.1 does; unpack of up to
+// 7997 values; table.concat and string.rep up to 2^31-1 bytes, then
+// "string length overflow". debug.sethook cannot set hooks (gopher-lua
+// has none) and raises an error; clearing a hook works.
 //
 // # Examples
 //

@@ -14,7 +14,7 @@ func TestNoEmbedBuild(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a second binary")
 	}
-	slim := filepath.Join(t.TempDir(), "luaetcd-slim")
+	slim := filepath.Join(t.TempDir(), "luaetcd-slim"+exeSuffix)
 	if out, err := exec.Command("go", "build", "-tags", "noembed", "-o", slim, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build -tags noembed: %v\n%s", err, out)
 	}

@@ -3,80 +3,69 @@ package main
 import (
 	"context"
 	"errors"
+	"io"
 	"os"
 
-	"golang.org/x/sys/unix"
+	"golang.org/x/term"
 )
 
-// readPassword asks for a password on the controlling terminal with echo
-// off. Tests replace it.
-var readPassword = readPasswordTTY
+// readPassword asks for a password on the terminal with echo off. Tests
+// replace it.
+var readPassword = readPasswordTerminal
 
-// readPasswordTTY writes prompt to /dev/tty and reads one line from it
-// with echo turned off, restoring the terminal afterwards (also when ctx
-// is cancelled by Ctrl-C while waiting).
-func readPasswordTTY(ctx context.Context, prompt string) (string, error) {
-	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
+// readPasswordTerminal writes prompt to the terminal (/dev/tty, or the
+// Windows console: see openTerminal) and reads one line from it with echo
+// turned off, through golang.org/x/term. The terminal is restored
+// afterwards, also when ctx is cancelled by Ctrl-C while waiting.
+func readPasswordTerminal(ctx context.Context, prompt string) (string, error) {
+	in, out, err := openTerminal()
 	if err != nil {
 		return "", err
 	}
-	defer tty.Close()
-	fd := int(tty.Fd())
-	old, err := unix.IoctlGetTermios(fd, unix.TCGETS)
+	fd := int(in.Fd())
+	saved, err := term.GetState(fd)
 	if err != nil {
+		closeTerminal(in, out)
 		return "", err
 	}
-	quiet := *old
-	quiet.Lflag &^= unix.ECHO
-	quiet.Lflag |= unix.ICANON | unix.ISIG
-	quiet.Iflag |= unix.ICRNL
-	if err := unix.IoctlSetTermios(fd, unix.TCSETS, &quiet); err != nil {
-		return "", err
-	}
-	restore := func() {
-		unix.IoctlSetTermios(fd, unix.TCSETS, old)
-		tty.WriteString("\n")
-	}
-	if _, err := tty.WriteString(prompt); err != nil {
-		restore()
+	if _, err := io.WriteString(out, prompt); err != nil {
+		closeTerminal(in, out)
 		return "", err
 	}
 	type line struct {
-		s   string
+		b   []byte
 		err error
 	}
 	done := make(chan line, 1)
 	go func() {
-		var b []byte
-		buf := make([]byte, 1)
-		for {
-			n, err := tty.Read(buf)
-			if n == 1 {
-				if buf[0] == '\n' {
-					break
-				}
-				b = append(b, buf[0])
-				continue
-			}
-			if err != nil {
-				if len(b) == 0 {
-					done <- line{"", errors.New("no password given")}
-					return
-				}
-				break
-			}
-		}
-		if len(b) > 0 && b[len(b)-1] == '\r' {
-			b = b[:len(b)-1]
-		}
-		done <- line{string(b), nil}
+		b, err := term.ReadPassword(fd)
+		done <- line{b, err}
 	}()
 	select {
 	case l := <-done:
-		restore()
-		return l.s, l.err
+		// The Enter that ended the line was not echoed either.
+		io.WriteString(out, "\n")
+		closeTerminal(in, out)
+		if errors.Is(l.err, io.EOF) && len(l.b) == 0 {
+			return "", errors.New("no password given")
+		}
+		if l.err != nil {
+			return "", l.err
+		}
+		return string(l.b), nil
 	case <-ctx.Done():
-		restore()
+		term.Restore(fd, saved)
+		io.WriteString(out, "\n")
+		// The terminal stays open: the read still blocked on it must not
+		// find its descriptor closed or reused. The run is ending anyway.
 		return "", errors.New("interrupted")
+	}
+}
+
+// closeTerminal closes what openTerminal opened.
+func closeTerminal(in, out *os.File) {
+	in.Close()
+	if out != in {
+		out.Close()
 	}
 }

@@ -15,6 +15,12 @@ import (
 // program name and do not stop the loop. It ends at end of input.
 func (r *runner) repl() int {
 	L := r.L
+	plain := plainLines{out: r.cfg.Stdout, in: r.stdin}
+	r.lines = plain
+	if r.cfg.LineEditing {
+		r.lines = newEditedLines(plain)
+	}
+	defer r.lines.close()
 	for {
 		line, ok := r.readLine(r.prompt("_PROMPT", "> "))
 		if !ok {
@@ -82,26 +88,32 @@ func (r *runner) prompt(name, def string) string {
 	return def
 }
 
-// readLine writes the prompt to stdout and reads one line from stdin
-// without its newline. ok is false at end of input, or when the run was
-// interrupted while waiting.
+// readLine reads one line at the prompt and keeps it in the history when
+// it is not empty (as lua5.1 does with readline). ok is false at end of
+// input, or when the run was interrupted while waiting; Ctrl-C typed at
+// an editing prompt interrupts the run as SIGINT would.
 func (r *runner) readLine(prompt string) (string, bool) {
-	io.WriteString(r.cfg.Stdout, prompt)
 	type result struct {
 		line string
 		err  error
 	}
 	ch := make(chan result, 1)
 	go func() {
-		s, err := r.stdin.ReadString('\n')
+		s, err := r.lines.readLine(prompt)
 		ch <- result{s, err}
 	}()
 	select {
 	case res := <-ch:
-		if res.err != nil && res.line == "" {
+		if errors.Is(res.err, errPromptInterrupted) {
+			r.interrupt()
+		}
+		if res.err != nil {
 			return "", false
 		}
-		return strings.TrimSuffix(strings.TrimSuffix(res.line, "\n"), "\r"), true
+		if res.line != "" {
+			r.lines.addHistory(res.line)
+		}
+		return res.line, true
 	case <-r.parent.Done():
 		return "", false
 	}

@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/luaetcd/go-luaetcd/luaetcd"
 	"github.com/luaetcd/go-luaetcd/luaetcd/lua51"
@@ -39,22 +40,35 @@ type config struct {
 	Stdout          io.Writer // print() writes here
 	Stderr          io.Writer
 	StdinIsTerminal bool // no script and no -e: prompt rather than run stdin
+	// LineEditing: stdin and stdout are the process's own and both a
+	// terminal, so the prompt edits lines and keeps a history (liner,
+	// which works on os.Stdin and os.Stdout themselves).
+	LineEditing bool
 	// Context is cancelled on SIGINT/SIGTERM; the script then stops and
 	// run returns exitInterrupted. nil means never.
 	Context context.Context
 	// Options are added after those from the command line (tests).
 	Options []luaetcd.Option
+	// Exit ends the process when a script overran --budget in one call
+	// (see watchBudget); nil means os.Exit.
+	Exit func(int)
 }
 
 // runner is one run's state.
 type runner struct {
-	cfg      config
-	L        *lua.LState
-	parent   context.Context
-	cancel   context.CancelFunc // stops the script, for os.exit
-	exiting  bool               // os.exit was called
-	exitCode int
-	stdin    *bufio.Reader
+	cfg    config
+	L      *lua.LState
+	parent context.Context // cfg.Context, also cancelled by Ctrl-C at the prompt
+	// interrupt cancels parent: the run then ends as after SIGINT.
+	interrupt context.CancelFunc
+	cancel    context.CancelFunc // stops the script, for os.exit
+	exiting   bool               // os.exit was called
+	exitCode  int
+	stdin     *bufio.Reader
+	lines     lineReader // the prompt's input, set when the prompt starts
+	// budget is --budget, and budgetCtx the context it ends.
+	budget    time.Duration
+	budgetCtx context.Context
 }
 
 // run runs the command line in cfg and returns the exit status.
@@ -137,11 +151,26 @@ func run(cfg config) int {
 			fmt.Fprintf(cfg.Stderr, "%s: etcd API %s (%s)\n", progName, api, why)
 		}
 	}
-	r := &runner{cfg: cfg, parent: cfg.Context, stdin: bufio.NewReader(cfg.Stdin)}
-	ctx, cancel := context.WithCancel(cfg.Context)
+	r := &runner{cfg: cfg, stdin: bufio.NewReader(cfg.Stdin)}
+	parent, interrupt := context.WithCancel(cfg.Context)
+	defer interrupt()
+	r.parent, r.interrupt = parent, interrupt
+	// --budget bounds the whole run: gopher-lua checks the context before
+	// every instruction, and every etcd call honours it.
+	ctx, cancel := context.WithCancel(parent)
+	if s.budget > 0 {
+		cancel()
+		ctx, cancel = context.WithTimeout(parent, s.budget)
+		r.budget, r.budgetCtx = s.budget, ctx
+		defer r.watchBudget(ctx)()
+	}
 	defer cancel()
 	r.cancel = cancel
-	r.L = luaetcd.NewState(ctx, append(connOptions(s), cfg.Options...)...)
+	opts := connOptions(s)
+	if s.trace {
+		opts = append(opts, luaetcd.WithRequestHook((&tracer{w: cfg.Stderr}).hook))
+	}
+	r.L = luaetcd.NewState(ctx, append(opts, cfg.Options...)...)
 	defer r.L.Close()
 	r.setupState()
 	return r.main(inv)
@@ -190,6 +219,12 @@ func connOptions(s settings) []luaetcd.Option {
 	}
 	if s.auth {
 		opts = append(opts, luaetcd.WithBasicAuth(s.authUser, s.pass))
+	}
+	if s.sandbox {
+		opts = append(opts, luaetcd.WithSandbox())
+	}
+	if s.jail != nil {
+		opts = append(opts, luaetcd.WithKeyJail(*s.jail))
 	}
 	return opts
 }
@@ -410,9 +445,10 @@ func (r *runner) load(src, name string) (*lua.LFunction, error) {
 }
 
 // call calls the function below the nargs arguments on the stack, keeping
-// nret results (lua.MultRet: all).
+// nret results (lua.MultRet: all). A stack overflow is reported as lua5.1
+// reports it (lua51.FixError).
 func (r *runner) call(nargs, nret int) error {
-	return r.L.PCall(nargs, nret, nil)
+	return lua51.FixError(r.L.PCall(nargs, nret, nil))
 }
 
 // report prints err the way lua5.1 does ("prefix: msg" and the traceback;
@@ -425,6 +461,10 @@ func (r *runner) report(err error, prefix string) (code int, done bool) {
 	if r.parent.Err() != nil {
 		fmt.Fprintf(r.cfg.Stderr, "%s: interrupted!\n", progName)
 		return exitInterrupted, true
+	}
+	if r.budgetCtx != nil && r.budgetCtx.Err() != nil {
+		fmt.Fprintf(r.cfg.Stderr, "%s: stopped: the script used up its budget of %v\n", progName, r.budget)
+		return exitError, true
 	}
 	if err == nil {
 		return exitOK, false

@@ -7,15 +7,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/luaetcd/go-luaetcd/internal/etcdtest"
-	"golang.org/x/sys/unix"
 )
 
 // The runner's TLS and auth flags against real etcds: one serving https
@@ -31,10 +30,10 @@ func TestRunnerTLS(t *testing.T) {
 	files := []string{"--cacert", p.CA, "--cert", p.ClientCert, "--key", p.ClientKey}
 	missing := filepath.Join(t.TempDir(), "missing.pem")
 	cases := []struct {
-		name   string
-		args   []string
-		env    []string
-		prefix string // stdout starts with it; then cliCase is not checked
+		name  string
+		args  []string
+		env   []string
+		oneOf []string // stdout is one of these; then cliCase is not checked
 		cliCase
 	}{
 		{name: "flags", args: append([]string{"--endpoints", ep}, files...),
@@ -51,8 +50,10 @@ func TestRunnerTLS(t *testing.T) {
 		{name: "flags win over env", args: append([]string{"--endpoints", ep}, files...),
 			env:     []string{"LUAETCD_CACERT=" + missing, "LUAETCD_CERT=" + missing, "LUAETCD_KEY=" + missing},
 			cliCase: cliCase{stdout: "201\n"}},
+		// The refusal races the request under TLS 1.3: the alert in
+		// OpenSSL's words (as LuaSec gave them), or the connection closed.
 		{name: "no client cert", args: []string{"--endpoints", ep, "--cacert", p.CA},
-			prefix: "error\tset /tls/k6: " + ep + ": "},
+			oneOf: []string{"error\ttlsv13 alert certificate required\n", "error\tsslv3 alert bad certificate\n", "error\tclosed\n"}},
 		{name: "missing cacert", args: []string{"--endpoints", ep, "--cacert", missing},
 			cliCase: cliCase{stderr: "luaetcd: TLS: cacert: open " + missing + ": no such file or directory\n", code: 1}},
 		{name: "cert without key", args: []string{"--endpoints", ep, "--cert", p.ClientCert},
@@ -66,9 +67,9 @@ func TestRunnerTLS(t *testing.T) {
 			key := "/tls/k" + strconv.Itoa(i)
 			args := append(append([]string{}, c.args...), tlsTD+"op.lua", "set", key, "v")
 			r := runBinary(t, args, c.env, "")
-			if c.prefix != "" {
-				if !strings.HasPrefix(r.stdout, c.prefix) || r.code != 0 {
-					t.Errorf("got %d %q %q, want stdout starting %q", r.code, r.stdout, r.stderr, c.prefix)
+			if c.oneOf != nil {
+				if !slices.Contains(c.oneOf, r.stdout) || r.code != 0 {
+					t.Errorf("got %d %q %q, want stdout one of %q", r.code, r.stdout, r.stderr, c.oneOf)
 				}
 				return
 			}
@@ -131,7 +132,7 @@ func TestRunnerAuth(t *testing.T) {
 	t.Run("password not in errors", func(t *testing.T) {
 		r := runBinary(t, []string{"--user", "reader", "--endpoints", "http://127.0.0.1:1", tlsTD + "op.lua", "get", "/ro/k"},
 			[]string{"LUAETCD_PASSWORD=" + etcdtest.ReaderPassword}, "")
-		if !strings.HasPrefix(r.stdout, "error\tget /ro/k: http://127.0.0.1:1: ") || strings.Contains(r.stdout+r.stderr, etcdtest.ReaderPassword) {
+		if r.stdout != "error\tconnection refused\n" || strings.Contains(r.stdout+r.stderr, etcdtest.ReaderPassword) {
 			t.Errorf("got %q %q", r.stdout, r.stderr)
 		}
 	})
@@ -141,6 +142,9 @@ func TestRunnerAuth(t *testing.T) {
 // environment, /proc/<pid>/cmdline of the running runner does not hold the
 // password.
 func TestRunnerPasswordNotInCmdline(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("reads the command line from /proc")
+	}
 	requireEtcdModule(t)
 	srv := etcdtest.StartAuth(t)
 	cmd := exec.Command(binary, "--endpoints", srv.ClientURL, "--user", "reader", tlsTD+"wait.lua", "/ro/k")
@@ -210,91 +214,5 @@ func TestRunnerPasswordPrompt(t *testing.T) {
 	cliCase{stdout: "200\thello\n"}.check(t, r)
 	if len(prompts) != 1 {
 		t.Errorf("asked again: %q", prompts)
-	}
-}
-
-// TestRunnerPasswordPromptOnTTY runs the binary on a pseudo-terminal: it
-// asks for the password there and the typed password is not echoed.
-func TestRunnerPasswordPromptOnTTY(t *testing.T) {
-	requireEtcdModule(t)
-	ptmx, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		t.Skipf("no pseudo-terminals: %v", err)
-	}
-	defer ptmx.Close()
-	if err := unix.IoctlSetPointerInt(int(ptmx.Fd()), unix.TIOCSPTLCK, 0); err != nil {
-		t.Skipf("unlockpt: %v", err)
-	}
-	n, err := unix.IoctlGetUint32(int(ptmx.Fd()), unix.TIOCGPTN)
-	if err != nil {
-		t.Skipf("ptsname: %v", err)
-	}
-	pts, err := os.OpenFile("/dev/pts/"+strconv.Itoa(int(n)), os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		t.Skipf("opening the terminal: %v", err)
-	}
-	srv := etcdtest.StartAuth(t)
-
-	cmd := exec.Command(binary, "--endpoints", srv.ClientURL, "--user", "reader",
-		"-e", "local e = require('etcd.luasocket').new():get('/ro/k') print('status', e.status, e.body.node.value)")
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "TMPDIR=" + t.TempDir()}
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = pts, pts, pts
-	// A session of its own with the terminal as its controlling one, so
-	// that /dev/tty is the terminal.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
-	if err := cmd.Start(); err != nil {
-		pts.Close()
-		t.Fatal(err)
-	}
-	pts.Close()
-	waited := make(chan error, 1)
-	go func() { waited <- cmd.Wait() }()
-	defer cmd.Process.Kill()
-
-	var mu sync.Mutex
-	var screen []byte
-	go func() {
-		buf := make([]byte, 4096)
-		for {
-			n, err := ptmx.Read(buf)
-			mu.Lock()
-			screen = append(screen, buf[:n]...)
-			mu.Unlock()
-			if err != nil {
-				return
-			}
-		}
-	}()
-	seen := func(s string) bool {
-		mu.Lock()
-		defer mu.Unlock()
-		return bytes.Contains(screen, []byte(s))
-	}
-	deadline := time.Now().Add(30 * time.Second)
-	for !seen("Password for reader: ") {
-		if time.Now().After(deadline) {
-			t.Fatalf("no prompt; screen: %q", screen)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	ptmx.WriteString(etcdtest.ReaderPassword + "\n")
-	select {
-	case err := <-waited:
-		if err != nil {
-			t.Errorf("runner: %v", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("runner did not end")
-	}
-	for !seen("status") && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	mu.Lock()
-	defer mu.Unlock()
-	if !bytes.Contains(screen, []byte("status\t200\thello")) {
-		t.Errorf("screen %q lacks the script's output", screen)
-	}
-	if bytes.Contains(screen, []byte(etcdtest.ReaderPassword)) {
-		t.Errorf("the password was echoed: %q", screen)
 	}
 }

@@ -3,12 +3,11 @@ package main
 import (
 	"os"
 
-	"golang.org/x/sys/unix"
+	"golang.org/x/term"
 )
 
-// isTerminal reports whether f is a terminal, as isatty(3) does (a
-// character device such as /dev/null is not one).
+// isTerminal reports whether f is a terminal (a Windows console), as
+// isatty(3) does: a character device such as /dev/null or NUL is not one.
 func isTerminal(f *os.File) bool {
-	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
-	return err == nil
+	return term.IsTerminal(int(f.Fd()))
 }

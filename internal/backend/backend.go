@@ -12,14 +12,19 @@ import (
 type Response struct {
 	// Status is the v2 HTTP status; 408 when TimedOut.
 	Status int
-	// Header is the v2 response header (Content-Type, X-Etcd-Index, ...);
-	// nil when TimedOut.
+	// Header is the v2 response header (Content-Type, X-Etcd-Index, ...),
+	// every header as sent, Transfer-Encoding included; nil when TimedOut.
 	Header http.Header
 	// Body is the raw body; nil when TimedOut.
 	Body []byte
 	// TimedOut reports that Op.Timeout expired. The Lua layer turns this
 	// into the entity {status = 408}.
 	TimedOut bool
+	// RedirectedTo is, after a write answered 307 and sent again to the
+	// location (as lua-etcd did), the base URL (scheme://host:port) it
+	// went to, where the backend sends later requests too. The Lua layer
+	// shows it as the entity's failover field.
+	RedirectedTo string
 	// FailoverInit reports a membership lookup done during this call:
 	// 0 none, 1 succeeded, -1 failed. The Lua layer shows it as the
 	// entity's initFailoverURIs field.
@@ -34,7 +39,11 @@ type Backend interface {
 	// was had (connection refused, TLS failure, context cancelled, every
 	// endpoint failed); its text is lower case, names the cause and never
 	// holds credentials. Errors wrap the sentinels of this package where
-	// they apply.
+	// they apply, and the typed causes (net, syscall, tls, x509 errors),
+	// from which the Lua layer words them as lua-etcd did. A host, endpoint
+	// or peer URL that cannot be used is accepted when the backend is
+	// built and reported by each request that would use it, as a
+	// *URLError.
 	Do(ctx context.Context, op *Op) (*Response, error)
 	// InitFailover looks up the cluster's members and makes the followers'
 	// client URLs the retry list. It returns nil when a list was had.

@@ -1,6 +1,9 @@
 package backend
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Sentinel errors a backend's Do wraps (test with errors.Is), so callers
 // can tell the kinds of failure apart without matching texts.
@@ -18,3 +21,20 @@ var (
 	// ErrBodyTooLarge: the answer is larger than the configured limit.
 	ErrBodyTooLarge = errors.New("response body too large")
 )
+
+// URLError is a host, endpoint or peer URL that cannot be used. Backends
+// accept any URL when they are built, as lua-etcd did, and return a
+// URLError from each request that would go there.
+type URLError struct {
+	What   string // "host", "endpoint" or "peer"
+	URL    string // the URL as given, without a password
+	Detail string // what is wrong, for Go hosts ("scheme must be http or https")
+	// Word is what lua-etcd reported for such a URL, and what scripts
+	// see: `unsupported protocol: "ftp"`, `invalid uri format: "Parsed
+	// text violates expected format"`.
+	Word string
+}
+
+func (e *URLError) Error() string {
+	return fmt.Sprintf("invalid %s url %q: %s", e.What, e.URL, e.Detail)
+}

@@ -58,8 +58,7 @@ func StartProcess(bin string) (*Process, error) {
 		"--enable-v2=true",
 	)
 	p.Cmd.Stdout, p.Cmd.Stderr = log, log
-	// Die with the test binary even if it is killed.
-	p.Cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	dieWithParent(p.Cmd)
 	if err := p.Cmd.Start(); err != nil {
 		os.RemoveAll(dir)
 		os.Remove(dir + ".log")
@@ -83,10 +82,14 @@ func StartProcess(bin string) (*Process, error) {
 	}
 }
 
-// Close stops the process and removes its data.
+// Close stops the process (SIGTERM, so etcd shuts down cleanly; on
+// Windows, which has no such signal, it is killed at once) and removes its
+// data.
 func (p *Process) Close() {
 	if p.Cmd.Process != nil {
-		p.Cmd.Process.Signal(syscall.SIGTERM)
+		if err := p.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
+			p.Cmd.Process.Kill()
+		}
 		done := make(chan struct{})
 		go func() { p.Cmd.Wait(); close(done) }()
 		select {

@@ -19,9 +19,11 @@ var (
 	// numbers >= 1 but whose largest key is above 10 and more than twice
 	// the number of keys, e.g. {[1]=1, [20]=2}.
 	ErrSparseArray = errors.New("Cannot serialise table: excessively sparse array")
-	// ErrKeyType is returned for an object key that is neither a string nor
-	// a number (a boolean, a table, a function...).
-	ErrKeyType = errors.New("Cannot serialise table: table key must be a number or string")
+	// ErrKeyType matches (errors.Is) the error for an object key that is
+	// neither a string nor a number. The error itself names the key's type
+	// as cjson does: "Cannot serialise boolean: table key must be a number
+	// or string".
+	ErrKeyType = errors.New("table key must be a number or string")
 	// ErrNesting is returned when tables are nested more than MaxDepth
 	// deep, which is also how a table that contains itself is reported.
 	ErrNesting = errors.New("Cannot serialise, excessive nesting (" + strconv.Itoa(MaxDepth+1) + ")")
@@ -36,10 +38,30 @@ var (
 // has no JSON form, named as Lua's type() names it.
 var unsupported [lua.LTChannel + 1]error
 
+// badKey holds the key-type error for each Lua type, named as Lua's
+// type() names it.
+var badKey [lua.LTChannel + 1]error
+
 func init() {
 	for t := lua.LTNil; t <= lua.LTChannel; t++ {
 		unsupported[t] = errors.New("Cannot serialise " + t.String() + ": type not supported")
+		badKey[t] = keyTypeError("Cannot serialise " + t.String() + ": " + ErrKeyType.Error())
 	}
+}
+
+// keyTypeError is cjson's text for a key of the wrong type; it matches
+// ErrKeyType.
+type keyTypeError string
+
+func (e keyTypeError) Error() string        { return string(e) }
+func (e keyTypeError) Is(target error) bool { return target == ErrKeyType }
+
+// keyError returns the key-type error for key k.
+func keyError(k lua.LValue) error {
+	if t := k.Type(); t >= 0 && int(t) < len(badKey) {
+		return badKey[t]
+	}
+	return keyTypeError("Cannot serialise " + k.Type().String() + ": " + ErrKeyType.Error())
 }
 
 // Encode returns v as JSON text, following lua-cjson 2.1's default rules
@@ -298,7 +320,7 @@ func appendObject(dst []byte, tb *lua.LTable, n int, first, firstVal lua.LValue,
 			}
 			dst = append(dst, '"')
 		default:
-			return dst, ErrKeyType
+			return dst, keyError(k)
 		}
 		dst = append(dst, ':')
 		if dst, err = appendValue(dst, v, depth); err != nil {

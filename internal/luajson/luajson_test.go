@@ -145,8 +145,16 @@ func TestEncode(t *testing.T) {
 		{name: "NaN key", lua: `(function() local t = {} t[1.5] = 0/0 return t end)()`, err: ErrInvalidNumber},
 		{name: "inf key", lua: `{[1/0] = 1}`, err: ErrInvalidNumber},
 		{name: "NaN in array", lua: `{1, 0/0}`, err: ErrInvalidNumber},
-		{name: "boolean key", lua: `{[true] = 1}`, err: ErrKeyType},
-		{name: "table key", lua: `{a = 1, [{}] = 1}`, err: ErrKeyType},
+		// cjson names the key's type (lua-cjson 2.1 under Lua 5.1).
+		{name: "boolean key", lua: `{[true] = 1}`, err: ErrKeyType, msg: "Cannot serialise boolean: table key must be a number or string"},
+		{name: "table key", lua: `{a = 1, [{}] = 1}`, err: ErrKeyType, msg: "Cannot serialise table: table key must be a number or string"},
+		{name: "function key", lua: `{[print] = 1}`, err: ErrKeyType, msg: "Cannot serialise function: table key must be a number or string"},
+		{name: "userdata key", val: udKey(L, ud), err: ErrKeyType, msg: "Cannot serialise userdata: table key must be a number or string"},
+		{name: "nested boolean key", lua: `{x = {[false] = 1}}`, err: ErrKeyType, msg: "Cannot serialise boolean: table key must be a number or string"},
+		{name: "sparse message", lua: `{[1] = 1, [20] = 2}`, msg: "Cannot serialise table: excessively sparse array"},
+		{name: "NaN message", lua: `0/0`, msg: "Cannot serialise number: must not be NaN or Inf"},
+		{name: "inf key message", lua: `{[1/0] = 1}`, msg: "Cannot serialise number: must not be NaN or Inf"},
+		{name: "cycle message", lua: `(function() local t = {} t.x = t return t end)()`, msg: "Cannot serialise, excessive nesting (1001)"},
 		{name: "depth 1000", val: nested(1000), want: strings.Repeat("[", 999) + "{}" + strings.Repeat("]", 999)},
 		{name: "depth 1001", val: nested(1001), err: ErrNesting, msg: "Cannot serialise, excessive nesting (1001)"},
 		{name: "cycle", lua: `(function() local t = {} t.self = t return t end)()`, err: ErrNesting},
@@ -204,7 +212,7 @@ func TestErrorTexts(t *testing.T) {
 	for err, want := range map[error]string{
 		ErrInvalidNumber: "Cannot serialise number: must not be NaN or Inf",
 		ErrSparseArray:   "Cannot serialise table: excessively sparse array",
-		ErrKeyType:       "Cannot serialise table: table key must be a number or string",
+		ErrKeyType:       "table key must be a number or string",
 		ErrNesting:       "Cannot serialise, excessive nesting (1001)",
 	} {
 		if err.Error() != want {
@@ -592,4 +600,11 @@ func TestDecodeAfterErrorAndInParallel(t *testing.T) {
 	for g := 0; g < 4; g++ {
 		<-done
 	}
+}
+
+// udKey is a table whose only key is the userdata ud.
+func udKey(L *lua.LState, ud lua.LValue) *lua.LTable {
+	t := L.NewTable()
+	t.RawSet(ud, lua.LNumber(1))
+	return t
 }

@@ -3,13 +3,16 @@
 // It turns each backend.Op into exactly the request lua-etcd 0.12 sent
 // (request.go; setTTL's read-then-write in settl.go), builds the URLs
 // (each key segment escaped, so every UTF-8 key round-trips), applies
-// per-operation timeouts, follows 307 redirects to the leader, fails over
-// between client URLs (on dial errors and 5xx answers, with bounded
-// retries and backoff; failover.go has the rules; whether a request may
-// be resent follows from its kind), re-sends watches whose stream ended
-// without an event (longpoll.go), and answers the etcd 0.4 admin API
-// (adminMachines) from /v2/members on modern clusters (members.go).
-// Failures wrap the sentinels of package backend (errors.go). It knows
+// per-operation timeouts, follows redirects as lua-etcd did (redirect.go:
+// a GET with the location in its header, a write re-sent and the client
+// moved to the new server), fails over between client URLs (on dial
+// errors and 5xx answers, with bounded retries and backoff; failover.go
+// has the rules; whether a request may be resent follows from its kind),
+// re-sends watches whose stream ended without an event (longpoll.go), and
+// answers the etcd 0.4 admin API (adminMachines) from /v2/members on
+// modern clusters (members.go). Failures wrap the sentinels of package
+// backend and their typed causes (errors.go); a URL that cannot be used
+// is a backend.URLError of the requests that would use it. It knows
 // nothing of Lua and never imports etcd's server.
 package v2http
 
@@ -74,14 +77,22 @@ type Config struct {
 }
 
 // endpoint is one base URL (no user info, no trailing slash) with the
-// credentials to use on it.
+// credentials to use on it. A URL that cannot be used is kept too, with
+// bad set: lua-etcd accepted any host string and reported the problem on
+// the first request that needed it, so that is where it is reported.
 type endpoint struct {
 	u          *url.URL
 	user, pass string
 	auth       bool
+	bad        *backend.URLError // why the URL cannot be used; u is nil
 }
 
-func (e *endpoint) String() string { return e.u.String() }
+func (e *endpoint) String() string {
+	if e.bad != nil {
+		return e.bad.URL
+	}
+	return e.u.String()
+}
 
 // Client is a backend.Backend for etcd's v2 HTTP API. It is safe for
 // concurrent use.
@@ -114,7 +125,13 @@ type Client struct {
 
 var _ backend.Backend = (*Client)(nil)
 
-// New checks the URLs of cfg and returns a Client. Nothing is sent.
+// New returns a Client for cfg. Nothing is sent, and no URL is refused
+// here: as in lua-etcd, a host, endpoint or peer URL that cannot be used
+// makes the requests that would go there fail with a *backend.URLError
+// (lua-etcd's text: `unsupported protocol: "ftp"`, `invalid uri format:
+// "Parsed text violates expected format"`). A request moves on from such
+// an endpoint to the next one, as from one that cannot be reached. The
+// error result is kept for settings New may refuse in the future.
 func New(cfg Config) (*Client, error) {
 	c := &Client{
 		hc:      cfg.HTTPClient,
@@ -126,6 +143,8 @@ func New(cfg Config) (*Client, error) {
 	}
 	if c.hc == nil {
 		c.hc = sharedClient(cfg.TLS)
+	} else {
+		c.hc = withoutRedirects(c.hc)
 	}
 	if c.maxBody <= 0 {
 		c.maxBody = DefaultMaxBodySize
@@ -134,10 +153,7 @@ func New(cfg Config) (*Client, error) {
 	if host == "" {
 		host = backend.DefaultHost
 	}
-	ep, err := c.parseEndpoint("host", host)
-	if err != nil {
-		return nil, err
-	}
+	ep := c.parseEndpoint("host", host)
 	// Credentials given only in the host URL are the cluster's: the other
 	// endpoints, the peer and the members a lookup finds get them too, or
 	// a failover would reach a member without them and get 401.
@@ -146,18 +162,12 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.eps = append(c.eps, ep)
 	for _, s := range cfg.Endpoints {
-		ep, err := c.parseEndpoint("endpoint", s)
-		if err != nil {
-			return nil, err
-		}
-		if !containsEndpoint(c.eps, ep) {
+		if ep := c.parseEndpoint("endpoint", s); !containsEndpoint(c.eps, ep) {
 			c.eps = append(c.eps, ep)
 		}
 	}
 	if cfg.Peer != "" {
-		if c.peer, err = c.parseEndpoint("peer", cfg.Peer); err != nil {
-			return nil, err
-		}
+		c.peer = c.parseEndpoint("peer", cfg.Peer)
 	}
 	return c, nil
 }
@@ -171,29 +181,36 @@ func containsEndpoint(eps []*endpoint, ep *endpoint) bool {
 	return false
 }
 
-// parseEndpoint checks one base URL; what names it in errors ("host",
-// "endpoint", "peer").
-func (c *Client) parseEndpoint(what, raw string) (*endpoint, error) {
+// parseEndpoint reads one base URL; what names it in errors ("host",
+// "endpoint", "peer"). A URL that cannot be used gives an endpoint whose
+// bad error its requests return, worded as lua-etcd's URI check: a
+// scheme other than http and https is an unsupported protocol, and text
+// that is no absolute URL (no scheme, as "127.0.0.1:4001", or no host)
+// violates the expected format.
+func (c *Client) parseEndpoint(what, raw string) *endpoint {
+	bad := func(detail, word string) *endpoint {
+		return &endpoint{bad: &backend.URLError{What: what, URL: redactRaw(raw), Detail: detail, Word: word}}
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
+		// Not the url.Error itself: its text holds the password.
 		var ue *url.Error
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return nil, fmt.Errorf("invalid %s url %q: %v", what, redactRaw(raw), err)
-	}
-	bad := func(why string) error {
-		return fmt.Errorf("invalid %s url %q: %s", what, u.Redacted(), why)
+		return bad(err.Error(), formatViolated)
 	}
 	switch {
+	case u.Scheme == "" || u.Opaque != "":
+		return bad("not an absolute url", formatViolated)
 	case u.Scheme != "http" && u.Scheme != "https":
-		return nil, bad("scheme must be http or https")
+		return bad("scheme must be http or https", fmt.Sprintf("unsupported protocol: %q", u.Scheme))
 	case u.Host == "":
-		return nil, bad("missing host")
+		return bad("missing host", formatViolated)
 	case u.RawQuery != "" || u.ForceQuery:
-		return nil, bad("must not have a query")
+		return bad("must not have a query", `invalid uri format: "must not have a query"`)
 	case u.Fragment != "":
-		return nil, bad("must not have a fragment")
+		return bad("must not have a fragment", `invalid uri format: "must not have a fragment"`)
 	}
 	ep := &endpoint{user: c.user, pass: c.pass, auth: c.user != "" || c.pass != ""}
 	if u.User != nil {
@@ -208,8 +225,12 @@ func (c *Client) parseEndpoint(what, raw string) (*endpoint, error) {
 		u = ep2
 	}
 	ep.u = u
-	return ep, nil
+	return ep
 }
+
+// formatViolated is lua-etcd's text for a host or peer that is not an
+// absolute URL.
+const formatViolated = `invalid uri format: "Parsed text violates expected format"`
 
 // redactRaw hides the user info of a URL that did not parse.
 func redactRaw(raw string) string {
@@ -228,8 +249,21 @@ func redactRaw(raw string) string {
 	return raw
 }
 
-// send makes one HTTP request to ep and reads the whole answer.
+// send makes the request k to ep, reads the whole answer and follows a
+// redirect as lua-etcd did (redirect.go).
 func (c *Client) send(ctx context.Context, ep *endpoint, k *call) (*backend.Response, error) {
+	resp, err := c.roundTripHooked(ctx, ep, k)
+	if err != nil {
+		return resp, err
+	}
+	return c.follow(ctx, ep, k, resp)
+}
+
+// roundTripHooked makes one HTTP request and reports it to the hook.
+func (c *Client) roundTripHooked(ctx context.Context, ep *endpoint, k *call) (*backend.Response, error) {
+	if ep.bad != nil {
+		return nil, ep.bad // nothing to send
+	}
 	u := k.urlFor(ep)
 	if c.hook == nil {
 		return c.roundTrip(ctx, ep, k, u)
@@ -286,7 +320,17 @@ func (c *Client) roundTrip(ctx context.Context, ep *endpoint, k *call, u *url.UR
 	if int64(len(data)) > c.maxBody {
 		return &backend.Response{Status: resp.StatusCode}, tooLarge(fmt.Sprintf("response body exceeds the limit of %d bytes", c.maxBody))
 	}
-	return &backend.Response{Status: resp.StatusCode, Header: resp.Header, Body: data}, nil
+	return &backend.Response{Status: resp.StatusCode, Header: wireHeader(resp), Body: data}, nil
+}
+
+// wireHeader is the header as the server sent it: net/http moves
+// Transfer-Encoding out of Header (into TransferEncoding), where lua-etcd
+// showed it with the others (a watch or a large listing comes chunked).
+func wireHeader(resp *http.Response) http.Header {
+	if len(resp.TransferEncoding) > 0 && resp.Header.Get("Transfer-Encoding") == "" {
+		resp.Header["Transfer-Encoding"] = resp.TransferEncoding
+	}
+	return resp.Header
 }
 
 // snapshot returns the endpoint list and the index of the current one.

@@ -96,11 +96,16 @@ func cause(err error) string {
 }
 
 // neverSent reports whether err surely happened before the request could
-// reach a server: the connection was never made.
+// reach a server: the connection was never made, or the URL could not be
+// used at all.
 func neverSent(err error) bool {
 	var ae *answerError
 	if errors.As(err, &ae) {
 		return false
+	}
+	var ue *backend.URLError
+	if errors.As(err, &ue) {
+		return true
 	}
 	var oe *net.OpError
 	if errors.As(err, &oe) && oe.Op == "dial" {

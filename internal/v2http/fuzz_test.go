@@ -25,9 +25,9 @@ func FuzzKeyURL(f *testing.F) {
 	var eps []*endpoint
 	c := &Client{}
 	for _, b := range bases {
-		ep, err := c.parseEndpoint("host", b)
-		if err != nil {
-			f.Fatal(err)
+		ep := c.parseEndpoint("host", b)
+		if ep.bad != nil {
+			f.Fatal(ep.bad)
 		}
 		eps = append(eps, ep)
 	}

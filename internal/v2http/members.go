@@ -232,9 +232,9 @@ func (c *Client) lookup(ctx context.Context, timeout time.Duration, keep bool) (
 	resp, err := c.adminMachines(ctx, &backend.Op{Kind: backend.Machines}, http.MethodGet)
 	if err != nil {
 		if ctx.Err() != nil {
-			return fmt.Errorf("membership lookup: %v", ctx.Err())
+			return fmt.Errorf("membership lookup: %w", ctx.Err())
 		}
-		return fmt.Errorf("membership lookup: %v", err)
+		return fmt.Errorf("membership lookup: %w", err)
 	}
 	if resp.Status != http.StatusOK {
 		return fmt.Errorf("membership lookup: status %d", resp.Status)
@@ -284,8 +284,8 @@ func (c *Client) machineEndpoints(machines []v2api.Machine) []*endpoint {
 		if m.ClientURL == "" {
 			continue
 		}
-		ep, err := c.parseEndpoint("member", m.ClientURL)
-		if err != nil {
+		ep := c.parseEndpoint("member", m.ClientURL)
+		if ep.bad != nil {
 			continue
 		}
 		for _, o := range old {

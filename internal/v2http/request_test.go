@@ -102,6 +102,17 @@ func TestRedirect307(t *testing.T) {
 	if b.Node.Value == nil || *b.Node.Value != "via 307" || hits.Load() != 1 {
 		t.Errorf("after redirect: %+v, hits %d", b.Node, hits.Load())
 	}
+	// The write moved the client (lua-etcd's failover); no location.
+	if resp.RedirectedTo != etcd.ClientURL || c.Endpoints()[0] != etcd.ClientURL || resp.Header.Get("Location") != "" {
+		t.Errorf("redirected to %q, endpoints %v, location %q", resp.RedirectedTo, c.Endpoints(), resp.Header.Get("Location"))
+	}
+	// A GET is followed without moving: the location is in the header.
+	g := newClient(t, Config{Host: srv.URL})
+	resp = do(t, g, get("/redirect/a b?"))
+	want := etcd.ClientURL + "/v2/keys/redirect/a%20b%3F"
+	if resp.Status != 200 || resp.RedirectedTo != "" || resp.Header.Get("Location") != want || g.Endpoints()[0] != srv.URL || hits.Load() != 2 {
+		t.Errorf("get: status %d, redirected to %q, location %q, endpoints %v", resp.Status, resp.RedirectedTo, resp.Header.Get("Location"), g.Endpoints())
+	}
 }
 
 // A wait that outlives its Timeout answers 408 with TimedOut.
@@ -257,24 +268,56 @@ func TestErrorsAndHook(t *testing.T) {
 	}
 }
 
-func TestNewValidates(t *testing.T) {
+// New accepts any URL, as lua-etcd did; a request that would go to an
+// unusable one fails with lua-etcd's word for it, and the Go error names
+// the URL (without its password).
+func TestBadURLsFailPerCall(t *testing.T) {
+	const format = `invalid uri format: "Parsed text violates expected format"`
 	for _, tc := range []struct {
-		cfg  Config
-		want string
+		cfg        Config
+		op         backend.Kind
+		word, text string
 	}{
-		{Config{Host: "127.0.0.1:4001"}, `invalid host url "127.0.0.1:4001": `},
-		{Config{Host: "ftp://x"}, `invalid host url "ftp://x": scheme must be http or https`},
-		{Config{Host: "http://"}, `invalid host url "http:": missing host`},
-		{Config{Host: "http://a:b@h:1/?x=1"}, `invalid host url "http://a:xxxxx@h:1/?x=1": must not have a query`},
-		{Config{Host: "http://u:pw@h:%zz"}, `invalid host url "http://xxxxx@h:%zz": `},
-		{Config{Endpoints: []string{"x"}}, `invalid endpoint url "x": `},
-		{Config{Peer: "http//p"}, `invalid peer url "http//p": `},
+		{Config{Host: "127.0.0.1:4001"}, backend.Get, format, `invalid host url "127.0.0.1:4001": `},
+		{Config{Host: "not a url"}, backend.Get, format, `invalid host url "not a url": not an absolute url`},
+		{Config{Host: "ftp://x"}, backend.Get, `unsupported protocol: "ftp"`, `invalid host url "ftp://x": scheme must be http or https`},
+		{Config{Host: "http://"}, backend.Version, format, `invalid host url "http://": missing host`},
+		{Config{Host: "http://a:b@h:1/?x=1"}, backend.Get, `invalid uri format: "must not have a query"`, `invalid host url "http://xxxxx@h:1/?x=1": must not have a query`},
+		{Config{Host: "http://u:pw@h:%zz"}, backend.Get, format, `invalid host url "http://xxxxx@h:%zz": `},
+		{Config{Peer: "http//p"}, backend.AdminConfig, format, `invalid peer url "http//p": `},
+		{Config{Peer: "gopher://p:1"}, backend.SetAdminConfig, `unsupported protocol: "gopher"`, `invalid peer url "gopher://p:1": `},
 	} {
-		_, err := New(tc.cfg)
-		if err == nil || !strings.HasPrefix(err.Error(), tc.want) || strings.Contains(err.Error(), "pw") {
-			t.Errorf("%+v: err = %v, want %s...", tc.cfg, err, tc.want)
+		c, err := New(tc.cfg)
+		if err != nil {
+			t.Fatalf("%+v: New: %v", tc.cfg, err)
+		}
+		_, err = c.Do(context.Background(), &backend.Op{Kind: tc.op, Key: "/a", Timeout: time.Second})
+		var ue *backend.URLError
+		if !errors.As(err, &ue) || ue.Word != tc.word || !strings.Contains(err.Error(), tc.text) || strings.Contains(err.Error(), "pw") {
+			t.Errorf("%+v: err = %v (word %v), want %s...", tc.cfg, err, ue, tc.text)
 		}
 	}
+	// A bad peer does not stop requests to the client URLs, nor the
+	// membership lookup (which falls back to /v2/members).
+	c, _ := New(Config{Host: etcd.ClientURL, Peer: "not a url"})
+	res, err := c.Do(context.Background(), &backend.Op{Kind: backend.Version, Timeout: 5 * time.Second})
+	if err != nil || res.Status != 200 || res.FailoverInit != 1 {
+		t.Errorf("version with a bad peer: %v %+v", err, res)
+	}
+	// An unusable endpoint in the list is passed over like a dead one,
+	// by writes that may not be repeated too: nothing was sent.
+	c, _ = New(Config{Host: "ftp://x", Endpoints: []string{etcd.ClientURL}})
+	if res, err := c.Do(context.Background(), &backend.Op{Kind: backend.Version, Timeout: 5 * time.Second}); err != nil || res.Status != 200 {
+		t.Errorf("version after a bad host: %v %+v", err, res)
+	}
+	c, _ = New(Config{Host: "not a url", Endpoints: []string{etcd.ClientURL}})
+	create := &backend.Op{Kind: backend.CreateInOrder, Key: "/badurl/q", Value: "1", HasValue: true, TTL: backend.NoTTL, Timeout: 5 * time.Second}
+	if res, err := c.Do(context.Background(), create); err != nil || res.Status != 201 {
+		t.Errorf("push after a bad host: %v %+v", err, res)
+	}
+}
+
+func TestEndpointList(t *testing.T) {
 	c, err := New(Config{Host: "http://h:1///", Endpoints: []string{"http://h:2/", "http://h:1"}})
 	if err != nil {
 		t.Fatal(err)

@@ -49,7 +49,7 @@ func sharedClient(tc *tls.Config) *http.Client {
 	if shared.byTLS == nil {
 		shared.byTLS = map[*tls.Config]*http.Client{}
 	}
-	hc := &http.Client{Transport: NewTransport(tc)}
+	hc := &http.Client{Transport: NewTransport(tc), CheckRedirect: noRedirects}
 	shared.byTLS[tc] = hc
 	return hc
 }

@@ -40,6 +40,15 @@
 // source.go), debug.getinfo (5.1's fields, debuginfo.go), io.lines and
 // io.open (C's error texts, iofile.go) and string.dump (a reference to the
 // prototype, loadable in the same process, dump.go).
+//
+// # Limits and the rest of the 5.1 library
+//
+// Options gives a state Lua 5.1's limits instead of gopher-lua's fixed
+// defaults (see MaxCalls, RegistryMaxSize, MaxUnpack, MaxStringLength),
+// and FixError reports gopher-lua's stack overflows as Lua 5.1's. Open also
+// completes the library to Lua 5.1's, name by name (stdlib51.go,
+// debug51.go), and hides what gopher-lua adds. The official Lua 5.1 test
+// files run in official_test.go.
 package lua51
 
 import (
@@ -114,6 +123,7 @@ func Open(L *lua.LState) {
 	openRequire(L)
 	openDebugInfo(L)
 	openDump(L)
+	openStdlib51(L)
 }
 
 // acquire returns a thread to run a protected call of L on, or nil if the
@@ -196,6 +206,9 @@ func (r *runner) failed(L, th *lua.LState, err error) {
 
 func errorObject(err error) lua.LValue {
 	if aerr, ok := err.(*lua.ApiError); ok {
+		if obj, ok := overflowObject(aerr); ok {
+			return obj
+		}
 		return aerr.Object
 	}
 	return lua.LString(err.Error())
@@ -286,6 +299,9 @@ func (r *runner) xpcall(L *lua.LState) int {
 	L.G.CurrentThread = cur
 	if err != nil {
 		r.failed(L, th, err)
+		if !handlerOK {
+			result, handlerOK = overflowHandler(L, h, err)
+		}
 		L.Push(lua.LFalse)
 		if handlerOK {
 			L.Push(result)

@@ -12,11 +12,10 @@ import (
 	lua "github.com/yuin/gopher-lua"
 )
 
-// newState builds a state as the hosts do (lua.NewState, then Open) with
+// newState builds a state as the hosts do (NewState: Options, then Open) with
 // print writing to the returned builder, formatted as Lua 5.1's print.
 func newState(t testing.TB) (*lua.LState, *strings.Builder) {
-	L := lua.NewState()
-	Open(L)
+	L := NewState()
 	out := &strings.Builder{}
 	L.SetGlobal("print", L.NewFunction(func(L *lua.LState) int {
 		top := L.GetTop()

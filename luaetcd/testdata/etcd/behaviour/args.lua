@@ -93,3 +93,10 @@ E('encoding error: "Cannot serialise table: excessively sparse array"', 'push', 
 E('encoding error: "Cannot serialise function: type not supported"', 'delete', '/k', { f = print })
 local cyc = {}; cyc.self = cyc
 E('encoding error: "Cannot serialise, excessive nesting (1001)"', 'set', '/k', cyc)
+-- a key that is neither string nor number: cjson names the key's type
+E('encoding error: "Cannot serialise boolean: table key must be a number or string"', 'set', '/k', { [true] = 1 })
+E('encoding error: "Cannot serialise table: table key must be a number or string"', 'setx', '/k', { a = 1, [{}] = 2 })
+E('encoding error: "Cannot serialise function: table key must be a number or string"', 'push', '/k', { [print] = 1 })
+E('encoding error: "Cannot serialise boolean: table key must be a number or string"', 'delete', '/k', { x = { [false] = 1 } })
+E('encoding error: "Cannot serialise number: must not be NaN or Inf"', 'set', '/k', { [1/0] = 1 })
+E('encoding error: "Cannot serialise thread: type not supported"', 'set', '/k', coroutine.create(function() end))

@@ -55,3 +55,71 @@ check.err('opts must be table', core.new, nil, 5)
 -- methods called with '.' raise, they cannot return nil, err: there is no client.
 check.ok(not pcall(cli.get, nil, '/x'), 'cli.get(nil) raises')
 check.eq(tostring(cli), 'etcd.client')
+
+-- The client is a table, as lua-etcd's: no fields of its own, methods from
+-- its metatable, and room for the script's fields and per-client overrides.
+check.eq(type(cli), 'table')
+check.eq(next(cli), nil, 'next(cli)')
+for k in pairs(cli) do error('pairs(cli) yields ' .. tostring(k)) end
+check.eq(rawget(cli, 'get'), nil, 'rawget(cli, "get")')
+check.eq(type(cli.get), 'function')
+check.eq(getmetatable(cli), 'etcd.client')
+check.ok(not pcall(setmetatable, cli, {}), 'setmetatable(cli) raises')
+cli.name = 'mine'
+check.eq(cli.name, 'mine')
+check.eq(check.status(cli:set('/own', 'v'), nil, 201).body.node.key, PREFIX .. '/p/r/own')
+local other = check.client()
+cli.get = function(self, key) return { status = 299, key = key, me = self.name } end
+local stub = cli:get('/k')
+check.eq(stub.status, 299); check.eq(stub.key, '/k'); check.eq(stub.me, 'mine')
+check.eq(check.status(other:get('/core'), nil, 200).body.node.value, 'v')
+check.eq(other.name, nil, 'fields stay per client')
+-- a wrapper around a method (logging, retries) calls the shared one
+local calls = 0
+local inner = other.get
+other.get = function(self, ...) calls = calls + 1; return inner(self, ...) end
+check.eq(check.status(other:get('/core'), nil, 200).body.node.value, 'v')
+check.eq(calls, 1)
+-- a table that is not a client, even with the client's methods, is refused
+for _, self in ipairs({ {}, setmetatable({}, { __index = other }), 'x', 1 }) do
+    local ok, err = pcall(inner, self, '/core')
+    check.ok(not ok and tostring(err):find('get: call it as cli:get(...) on a client made by new()', 1, true), tostring(err))
+end
+if debug and debug.getmetatable then
+    local mt = debug.getmetatable(other)
+    if type(mt) == 'table' then
+        local fake = debug.setmetatable({}, mt)
+        check.ok(not pcall(fake.get, fake, '/core'), 'a table given the client metatable is no client')
+    else
+        check.eq(mt, 'etcd.client', 'debug.getmetatable(cli)')
+    end
+end
+-- nothing of the Go side shows: no credentials in what a script can print
+local secret = check.client({ user = 'u', password = 's3cret-pw' })
+check.eq(next(secret), nil)
+local shown = require('util').inspect(secret) .. tostring(secret)
+check.ok(not shown:find('s3cret', 1, true), shown)
+
+-- new accepts any host or peer string, as lua-etcd did; the first call
+-- that uses it answers nil, err with lua-etcd's words, and sends nothing.
+-- (The in-memory fake has no URLs to check.)
+if API == 'fake' then return end
+local FORMAT = 'invalid uri format: "Parsed text violates expected format"'
+for host, want in pairs({
+    ['ftp://h:1'] = 'unsupported protocol: "ftp"',
+    ['127.0.0.1:4001'] = FORMAT,
+    ['not a url'] = FORMAT,
+}) do
+    local c, err = Etcd.new(check.opts({ host = host }))
+    check.eq(type(c), 'table', 'client for host ' .. host .. ' (' .. tostring(err) .. ')')
+    local ent, gerr = check.nosend(c.get, c, '/x')
+    check.eq(ent, nil, 'entity from ' .. host)
+    check.eq(gerr, want, 'get via ' .. host)
+    check.err(want, c.set, c, '/x', 1)
+end
+-- Etcd.new{...}:get(k), unchecked, as most scripts write it
+check.err('unsupported protocol: "ftp"', function() return Etcd.new(check.opts({ host = 'ftp://h:1' })):get('/x') end)
+-- a bad peer affects only the calls that use the peer
+local badpeer = check.client({ peer = 'not a url' })
+check.status(badpeer:set('/bp', 'v'), nil, 201)
+check.eq(check.status(badpeer:get('/bp'), nil, 200).body.node.value, 'v')

@@ -1,0 +1,23 @@
+-- The Lua 5.1 functions gopher-lua lacks, as 5.1 has them.
+print('foreach', table.foreach({10}, function(k, v) return k + v end))
+local seen = 0
+print('foreach all', table.foreach({a = 1, b = 2}, function(k, v) seen = seen + v end), seen)
+print('foreachi', table.foreachi({5, 6, 7}, function(i, v) if i == 2 then return i, v end end))
+local order = {}
+table.foreachi({'a', 'b', 'c'}, function(i, v) order[#order + 1] = i .. v end)
+print('foreachi order', table.concat(order, ' '))
+print('foreach bad', pcall(table.foreach, {}, 1))
+print('setn', pcall(function() table.setn({}, 3) end))
+print('getn', table.getn({1, 2, 3}))
+print('maxn', table.maxn({}), table.maxn({[1000] = true}), table.maxn({[24.5] = 3, ['1000'] = 1}), table.maxn({1, 2, nil, 4}))
+local kib = gcinfo()
+print('gcinfo', type(kib), kib > 0, kib == math.floor(kib))
+print('count', type(collectgarbage('count')), collectgarbage('count') > 0)
+print('collect', collectgarbage(), collectgarbage('collect'), collectgarbage('stop'), collectgarbage('restart'))
+print('setpause', collectgarbage('setpause', 150), collectgarbage('setpause', 200))
+print('setstepmul', collectgarbage('setstepmul', 300), collectgarbage('setstepmul', 200))
+print('gethook', debug.gethook())
+print('sethook clear', debug.sethook())
+print('registry', type(debug.getregistry()))
+print('string methods', ('ab'):rep(2), ('%d'):format(7), #'abc')
+print('no extras', rawget(_G, '_printregs'), rawget(_G, 'channel'), os.setenv, string.__index)
