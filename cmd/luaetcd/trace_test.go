@@ -18,10 +18,13 @@ func TestTraceLines(t *testing.T) {
 	tr.hook(luaetcd.RequestInfo{Op: "set", Endpoint: "http://a:1", Method: "PUT", URL: "http://a:1/v2/keys/k", Err: errors.New("dial tcp a:1: connect: connection refused"), Duration: 300 * time.Microsecond})
 	tr.hook(luaetcd.RequestInfo{Op: "set", Endpoint: "http://b:2", Method: "PUT", URL: "http://b:2/v2/keys/k", Status: 201, Duration: 25 * time.Millisecond})
 	tr.hook(luaetcd.RequestInfo{Op: "watch", Endpoint: "http://b:2", Method: "GET", URL: "http://b:2/v2/keys/k?wait=true", Status: 200, Duration: 2500 * time.Millisecond})
+	// The v3 backend names an RPC, the endpoints and the key.
+	tr.hook(luaetcd.RequestInfo{Op: "set", Key: "/k", Endpoint: "http://a:1,http://b:2", Method: "Txn", Status: 201, Duration: 2 * time.Millisecond})
 	want := "luaetcd: trace get GET http://a:1/v2/keys/k 200 1.5ms\n" +
 		"luaetcd: trace set PUT http://a:1/v2/keys/k error: dial tcp a:1: connect: connection refused 0.3ms\n" +
 		"luaetcd: trace set PUT http://b:2/v2/keys/k 201 25ms (answered by http://b:2 after a failover)\n" +
-		"luaetcd: trace watch GET http://b:2/v2/keys/k?wait=true 200 2.5s\n"
+		"luaetcd: trace watch GET http://b:2/v2/keys/k?wait=true 200 2.5s\n" +
+		"luaetcd: trace set Txn http://a:1,http://b:2 /k 201 2.0ms\n"
 	if b.String() != want {
 		t.Errorf("trace:\n%s\nwant:\n%s", b.String(), want)
 	}
