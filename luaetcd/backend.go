@@ -3,6 +3,7 @@ package luaetcd
 import (
 	"context"
 	"crypto/tls"
+	"net/url"
 	"strings"
 	"time"
 
@@ -35,17 +36,58 @@ func (cfg *config) newBackend(ctx context.Context, s *settings) (backend.Backend
 	if err != nil {
 		return nil, err
 	}
-	if api == APIv3 {
+	var usable []string
+	for _, e := range s.allEndpoints() {
+		if usableURL(e) {
+			usable = append(usable, e)
+		}
+	}
+	// With no URL that can be used, the v2 backend answers every call
+	// with lua-etcd's words for it, without sending anything.
+	if api == APIv3 && len(usable) > 0 {
+		eps, user, password := splitUserinfo(usable)
+		if s.user != "" {
+			user, password = s.user, s.password
+		}
 		return v3backend.New(v3backend.Config{
-			Endpoints:   s.allEndpoints(),
+			Endpoints:   eps,
 			TLS:         tc,
-			Username:    s.user,
-			Password:    s.password,
+			Username:    user,
+			Password:    password,
 			Hook:        cfg.backendHook(),
 			MaxBodySize: s.maxBody,
 		})
 	}
 	return cfg.newV2Backend(s, tc)
+}
+
+// usableURL reports whether raw is an http or https base URL the v3
+// backend can dial (the v2 backend's rules; it answers the others with
+// lua-etcd's errors).
+func usableURL(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Opaque == "" && u.Host != "" &&
+		u.RawQuery == "" && !u.ForceQuery && u.Fragment == ""
+}
+
+// splitUserinfo takes user:password@ out of the endpoints (the v2
+// backend sends it as basic auth; v3 needs it as the client's user) and
+// returns the first credentials found.
+func splitUserinfo(eps []string) (out []string, user, password string) {
+	for _, e := range eps {
+		u, err := url.Parse(e)
+		if err != nil || u.User == nil {
+			out = append(out, e)
+			continue
+		}
+		if user == "" {
+			user = u.User.Username()
+			password, _ = u.User.Password()
+		}
+		u.User = nil
+		out = append(out, u.String())
+	}
+	return out, user, password
 }
 
 // allEndpoints is the host followed by the failover endpoints.

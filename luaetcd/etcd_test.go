@@ -218,6 +218,9 @@ func newTestStateOn(t *testing.T, tg target, ctx context.Context, prefix string,
 	// The behaviour scripts' view of the backend (see TestScripts).
 	be := L.NewTable()
 	be.RawSetString("host", lua.LString(recorder.URL))
+	// The v2 backend under test, without the auto probe's extra request
+	// (the probe has tests of its own).
+	be.RawSetString("api", lua.LString(luaetcd.APIv2))
 	L.SetGlobal("OPTS", be)
 	L.SetGlobal("API", lua.LString("v2"))
 	L.SetGlobal("last_request", L.NewFunction(func(L *lua.LState) int {

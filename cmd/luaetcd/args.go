@@ -127,7 +127,7 @@ var longOptions = []longOption{
 			s.dataDir = v
 			return nil
 		}},
-	{"verbose", "", "notes on stderr (where the --embed etcd listens)", func(s *settings, v string) error {
+	{"verbose", "", "notes on stderr (where the --embed etcd listens,\nwhich etcd API is used and why)", func(s *settings, v string) error {
 		s.verbose = true
 		return nil
 	}},

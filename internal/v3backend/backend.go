@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -146,6 +148,14 @@ func (b *Backend) ready(ctx context.Context) error {
 		if st == connectivity.Idle {
 			conn.Connect()
 		}
+		if st == connectivity.TransientFailure {
+			// gRPC keeps retrying in the background; when no endpoint
+			// takes a TCP connection at all, say so at once, with the
+			// dial's own words, as the v2 backend does.
+			if err := b.dialAny(wctx); err != nil {
+				return fmt.Errorf("%w (%s): %w", backend.ErrAllEndpointsFailed, b.eps, err)
+			}
+		}
 		if !conn.WaitForStateChange(wctx, st) {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -155,6 +165,28 @@ func (b *Backend) ready(ctx context.Context) error {
 		st = conn.GetState()
 	}
 	return nil
+}
+
+// dialAny opens (and closes) a TCP connection to each endpoint in turn;
+// nil when one accepts, else the last dial error.
+func (b *Backend) dialAny(ctx context.Context) error {
+	var last error
+	for _, ep := range b.cli.Endpoints() {
+		u, err := url.Parse(ep)
+		if err != nil {
+			last = err
+			continue
+		}
+		dctx, cancel := context.WithTimeout(ctx, time.Second)
+		c, err := (&net.Dialer{}).DialContext(dctx, "tcp", u.Host)
+		cancel()
+		if err == nil {
+			c.Close()
+			return nil
+		}
+		last = err
+	}
+	return last
 }
 
 // InitFailover has nothing to do: clientv3 balances over the endpoints
