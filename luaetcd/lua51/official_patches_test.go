@@ -3,6 +3,11 @@ package lua51
 import (
 	"bytes"
 	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"testing"
 )
 
 // officialPatch switches off one line of an official test file: the line
@@ -157,4 +162,40 @@ func applyPatches(file string, src []byte, groups [][]officialPatch, described m
 		lines[p.Line-1] = []byte(p.New)
 	}
 	return bytes.Join(lines, []byte("\n")), nil
+}
+
+// skipEntry finds the entry an officialSkipped reason starts with.
+var skipEntry = regexp.MustCompile(`^(OT\d+):`)
+
+// TestOfficialEntriesUsed fails on an OTn entry of KNOWN_DIFFERENCES.md
+// that no patch and no skipped file names (its patches were all removed:
+// the entry is stale), as the corpus tests fail on unused KDn entries.
+func TestOfficialEntriesUsed(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join(corpusDir, "KNOWN_DIFFERENCES.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	used := map[string]bool{}
+	for _, groups := range officialPatches {
+		for _, g := range groups {
+			for _, p := range g {
+				used[p.KD] = true
+			}
+		}
+	}
+	for _, why := range officialSkipped {
+		if m := skipEntry.FindStringSubmatch(why); m != nil {
+			used[m[1]] = true
+		}
+	}
+	var unused []string
+	for _, m := range kdHeading.FindAllStringSubmatch(string(doc), -1) {
+		if len(m[1]) > 2 && m[1][:2] == "OT" && !used[m[1]] {
+			unused = append(unused, m[1])
+		}
+	}
+	sort.Strings(unused)
+	if len(unused) > 0 {
+		t.Errorf("KNOWN_DIFFERENCES.md describes %v, which no patch of the official tests and no skipped file names", unused)
+	}
 }
