@@ -1,23 +1,14 @@
 package luaetcd
 
 import (
+	"crypto/tls"
+
 	"github.com/luaetcd/go-luaetcd/internal/backend"
 	"github.com/luaetcd/go-luaetcd/internal/v2http"
 )
 
-// newBackend builds the etcd v2 HTTP backend for a client's settings
-// (or returns the one backend a test gave).
-func (cfg *config) newBackend(s *settings) (backend.Backend, error) {
-	if cfg.backend != nil {
-		return cfg.backend, nil
-	}
-	tc := cfg.tlsConfig
-	if !s.tls.empty() {
-		var err error
-		if tc, err = s.tls.load(); err != nil {
-			return nil, err
-		}
-	}
+// newV2Backend builds the etcd v2 HTTP backend for a client's settings.
+func (cfg *config) newV2Backend(s *settings, tc *tls.Config) (backend.Backend, error) {
 	return v2http.New(v2http.Config{
 		Host:        s.host,
 		Endpoints:   s.endpoints,

@@ -1,6 +1,7 @@
 package luaetcd
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -37,6 +38,7 @@ type settings struct {
 	raw            bool
 	tls            tlsFiles
 	maxBody        int64
+	api            string // "v2", "v3" or "auto"
 }
 
 // newClient checks opts as lua-etcd does, in the contract's order, and
@@ -60,6 +62,7 @@ func (cfg *config) newClient(L *lua.LState, optsv lua.LValue) (*client, error) {
 	s.prefix = cfg.prefix
 	s.user, s.password = cfg.user, cfg.password
 	s.maxBody = cfg.maxBody
+	s.api = cfg.api
 
 	var opts *lua.LTable
 	switch v := optsv.(type) {
@@ -119,7 +122,11 @@ func (cfg *config) newClient(L *lua.LState, optsv lua.LValue) (*client, error) {
 	if p := keypath.Normalize(s.prefix); p != "/" {
 		c.prefix = p
 	}
-	be, err := cfg.newBackend(&s)
+	ctx := L.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	be, err := cfg.newBackend(ctx, &s)
 	if err != nil {
 		return nil, err
 	}
@@ -132,8 +139,16 @@ func (cfg *config) newClient(L *lua.LState, optsv lua.LValue) (*client, error) {
 }
 
 // readExtensions reads the options lua-etcd did not have: serializer,
-// endpoints, max_body_size, user, password and the TLS files.
+// endpoints, max_body_size, user, password, the TLS files and api.
 func (s *settings) readExtensions(opts *lua.LTable) error {
+	if v := opts.RawGetString("api"); v != lua.LNil {
+		switch v {
+		case lua.LString(APIv2), lua.LString(APIv3), lua.LString(APIAuto):
+			s.api = string(v.(lua.LString))
+		default:
+			return errArg("opts.api must be 'v2', 'v3' or 'auto'")
+		}
+	}
 	if v := opts.RawGetString("serializer"); v != lua.LNil {
 		switch v {
 		case lua.LString("json"):

@@ -27,6 +27,7 @@ type config struct {
 	password   string
 	maxBody    int64
 	stall      time.Duration // WithStallTimeout: 0 the default rule, < 0 never
+	api        string        // WithAPI; "" is auto
 	sandbox    bool          // WithSandbox: NewState builds a sandboxed state
 	allow      []string      // what WithSandbox gives back
 	jail       string        // WithKeyJail: the root of the key jail; "" for none
@@ -138,3 +139,21 @@ func WithStallTimeout(d time.Duration) Option {
 // larger answer makes the call return nil, err instead of exhausting
 // memory. Scripts can lower or raise it per client with opts.max_body_size.
 func WithMaxBodySize(n int64) Option { return func(c *config) { c.maxBody = n } }
+
+// The etcd APIs a client can use (WithAPI, Etcd.new's api option).
+const (
+	// APIv2 is etcd's v2 HTTP API (etcd 2.x to 3.5 with v2 enabled).
+	APIv2 = "v2"
+	// APIv3 is etcd's v3 API, serving the same v2 semantics (every etcd
+	// 3.x; the only one 3.6 and later offer). docs/v3-backend.md lists
+	// what differs.
+	APIv3 = "v3"
+	// APIAuto uses v2 where the cluster serves the v2 keys API and v3
+	// otherwise, asking once per endpoint set and process (the default).
+	APIAuto = "auto"
+)
+
+// WithAPI sets the API clients use when a script does not name one with
+// Etcd.new{api = ...}: APIv2, APIv3 or APIAuto (the default). Any other
+// value makes Etcd.new fail.
+func WithAPI(api string) Option { return func(c *config) { c.api = api } }

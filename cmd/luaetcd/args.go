@@ -51,6 +51,7 @@ type settings struct {
 	prefix    *string
 	timeout   *time.Duration
 	stall     *time.Duration // --stall-timeout; 0 turns the rule off
+	api       *string        // v2, v3 or auto
 	embed     bool
 	dataDir   string
 	verbose   bool
@@ -114,6 +115,15 @@ var longOptions = []longOption{
 			s.stall = &d
 			return err
 		}},
+	{"api", "v2|v3|auto", "etcd API for Etcd.new() without api (default auto:\n" +
+		"v2 where the cluster serves it, else v3)",
+		func(s *settings, v string) error {
+			if err := checkAPI(v); err != nil {
+				return err
+			}
+			s.api = &v
+			return nil
+		}},
 	{"embed", "", "run a real etcd in this process for the script\n(endpoints and peer point at it)",
 		func(s *settings, v string) error {
 			s.embed = true
@@ -127,7 +137,7 @@ var longOptions = []longOption{
 			s.dataDir = v
 			return nil
 		}},
-	{"verbose", "", "notes on stderr (where the --embed etcd listens)", func(s *settings, v string) error {
+	{"verbose", "", "notes on stderr (where the --embed etcd listens,\nwhich etcd API is used and why)", func(s *settings, v string) error {
 		s.verbose = true
 		return nil
 	}},
@@ -322,6 +332,12 @@ func settingsFromEnv(env func(string) (string, bool)) (settings, error) {
 	if v, ok := env("LUAETCD_PREFIX"); ok {
 		s.prefix = &v
 	}
+	if v, ok := env("LUAETCD_API"); ok && v != "" {
+		if err := checkAPI(v); err != nil {
+			return s, fmt.Errorf("LUAETCD_API: %v", err)
+		}
+		s.api = &v
+	}
 	if v, ok := env("LUAETCD_TRACE"); ok && v != "" && v != "0" {
 		s.trace = true
 	}
@@ -367,6 +383,9 @@ func merge(env, flags settings) settings {
 	}
 	if flags.stall != nil {
 		s.stall = flags.stall
+	}
+	if flags.api != nil {
+		s.api = flags.api
 	}
 	for _, f := range []struct{ dst, src **string }{
 		{&s.cacert, &flags.cacert}, {&s.cert, &flags.cert}, {&s.key, &flags.key}, {&s.user, &flags.user},
@@ -497,8 +516,18 @@ Long options (before the script; --name value or --name=value):
 		}
 	}
 	b.WriteString("Environment: LUA_INIT, LUA_PATH, LUAETCD_ENDPOINTS, LUAETCD_PEER, LUAETCD_PREFIX,\n" +
-		"LUAETCD_TIMEOUT, LUAETCD_STALL_TIMEOUT, LUAETCD_CACERT, LUAETCD_CERT, LUAETCD_KEY,\n" +
-		"LUAETCD_USER, LUAETCD_PASSWORD, LUAETCD_TRACE (ETCDCTL_ENDPOINTS, _CACERT, _CERT,\n" +
-		"_KEY, _USER, _PASSWORD when the LUAETCD_ one is unset); options win over the environment.\n")
+		"LUAETCD_TIMEOUT, LUAETCD_STALL_TIMEOUT, LUAETCD_API, LUAETCD_CACERT, LUAETCD_CERT,\n" +
+		"LUAETCD_KEY, LUAETCD_USER, LUAETCD_PASSWORD, LUAETCD_TRACE (ETCDCTL_ENDPOINTS, _CACERT,\n" +
+		"_CERT, _KEY, _USER, _PASSWORD when the LUAETCD_ one is unset); options win over the\n" +
+		"environment.\n")
 	return b.String()
+}
+
+// checkAPI accepts the values of --api and LUAETCD_API.
+func checkAPI(v string) error {
+	switch v {
+	case luaetcd.APIv2, luaetcd.APIv3, luaetcd.APIAuto:
+		return nil
+	}
+	return fmt.Errorf("%q is not v2, v3 or auto", v)
 }

@@ -130,6 +130,9 @@ var cliCases = []cliCase{
 		stderrHas: []string{"luaetcd: ETCDCTL_ENDPOINTS: bad URL"}, code: 1},
 	{name: "flag wins over bad env", args: []string{"--timeout", "1", "-e", "print(1)"}, env: []string{"LUAETCD_TIMEOUT=1"},
 		stdout: "1\n"},
+	{name: "bad api", args: []string{"--api", "v4", "-e", "print(1)"}, stderrHas: []string{"bad argument to '--api'", `"v4" is not v2, v3 or auto`}, code: 1},
+	{name: "bad env api", args: []string{"-e", "print(1)"}, env: []string{"LUAETCD_API=v1"},
+		stderr: "luaetcd: LUAETCD_API: \"v1\" is not v2, v3 or auto\n", code: 1},
 }
 
 func TestCommandLine(t *testing.T) {

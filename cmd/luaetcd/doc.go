@@ -46,6 +46,10 @@
 //	                          and later calls avoid the member until it
 //	                          answers a health probe; default a third of
 //	                          the timeout, at most 2; 0 means never
+//	--api v2|v3|auto          the etcd API (default auto: v2 where the
+//	                          cluster serves /v2/keys, else v3, which
+//	                          etcd 3.6 and later are; --verbose says which
+//	                          and why)
 //	--embed                   start a real etcd (3.5, v2 API) inside the
 //	                          process on free loopback ports, point the
 //	                          endpoints and peer at it, run, then stop it
@@ -157,6 +161,7 @@
 //	LUAETCD_PREFIX      as --prefix
 //	LUAETCD_TIMEOUT     as --timeout
 //	LUAETCD_STALL_TIMEOUT as --stall-timeout
+//	LUAETCD_API         as --api
 //	LUAETCD_CACERT      as --cacert
 //	LUAETCD_CERT        as --cert
 //	LUAETCD_KEY         as --key

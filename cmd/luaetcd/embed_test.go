@@ -47,9 +47,11 @@ func TestEmbedRunsScriptQuietly(t *testing.T) {
 func TestEmbedVerbose(t *testing.T) {
 	tmp := t.TempDir()
 	r := runBinary(t, []string{"--embed", "--verbose", "-e", "print('ran')"}, []string{"TMPDIR=" + tmp}, "")
-	cliCase{stdout: "ran\n", stderrHas: []string{"luaetcd: embedded etcd at http://127.0.0.1:", "removed at exit"}}.check(t, r)
-	if n := strings.Count(r.stderr, "\n"); n != 1 {
-		t.Errorf("stderr has %d lines, want 1: %q", n, r.stderr)
+	cliCase{stdout: "ran\n", stderrHas: []string{"luaetcd: embedded etcd at http://127.0.0.1:", "removed at exit",
+		"luaetcd: etcd API v2 (GET http://127.0.0.1:", "the v2 API is served)"}}.check(t, r)
+	// Where etcd listens, and which API the clients use.
+	if n := strings.Count(r.stderr, "\n"); n != 2 {
+		t.Errorf("stderr has %d lines, want 2: %q", n, r.stderr)
 	}
 	assertEmptyDir(t, tmp)
 }

@@ -143,6 +143,14 @@ func run(cfg config) int {
 		}
 	}
 
+	if s.verbose {
+		// Which API Etcd.new() without api will use, and why; the
+		// answer is remembered, so the clients do not ask again.
+		api, why, err := luaetcd.ChooseAPI(cfg.Context, append(connOptions(s), cfg.Options...)...)
+		if err == nil {
+			fmt.Fprintf(cfg.Stderr, "%s: etcd API %s (%s)\n", progName, api, why)
+		}
+	}
 	r := &runner{cfg: cfg, stdin: bufio.NewReader(cfg.Stdin)}
 	parent, interrupt := context.WithCancel(cfg.Context)
 	defer interrupt()
@@ -205,6 +213,9 @@ func connOptions(s settings) []luaetcd.Option {
 	}
 	if s.stall != nil {
 		opts = append(opts, luaetcd.WithStallTimeout(*s.stall))
+	}
+	if s.api != nil {
+		opts = append(opts, luaetcd.WithAPI(*s.api))
 	}
 	if s.tlsConfig != nil {
 		opts = append(opts, luaetcd.WithTLSConfig(s.tlsConfig))

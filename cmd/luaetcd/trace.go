@@ -50,7 +50,16 @@ func (t *tracer) hook(r luaetcd.RequestInfo) {
 	b = append(b, ' ')
 	b = append(b, r.Method...)
 	b = append(b, ' ')
-	b = append(b, r.URL...)
+	if r.URL != "" {
+		b = append(b, r.URL...)
+	} else {
+		// The v3 backend: an RPC, not a URL; the endpoints and the key.
+		b = append(b, r.Endpoint...)
+		if r.Key != "" {
+			b = append(b, ' ')
+			b = append(b, r.Key...)
+		}
+	}
 	b = append(b, ' ')
 	if r.Err != nil {
 		// net/http's url.Error repeats the method and URL shown already.

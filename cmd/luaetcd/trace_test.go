@@ -22,13 +22,16 @@ func TestTraceLines(t *testing.T) {
 	tr.hook(luaetcd.RequestInfo{Op: "get", Endpoint: "http://b:2", Method: "GET", URL: "http://b:2/v2/keys/k", Err: errors.New("context canceled"), Duration: time.Second, Suspect: "no answer headers within 1s"})
 	tr.hook(luaetcd.RequestInfo{Op: "version", Endpoint: "http://b:2", Method: "GET", URL: "http://b:2/health", Err: errors.New("context deadline exceeded"), Duration: 2 * time.Second, Probe: true})
 	tr.hook(luaetcd.RequestInfo{Op: "get", Endpoint: "http://a:1", Method: "GET", URL: "http://a:1/v2/keys/k", Status: 200, Duration: time.Millisecond})
+	// The v3 backend names an RPC, the endpoints and the key.
+	tr.hook(luaetcd.RequestInfo{Op: "set", Key: "/k", Endpoint: "http://a:1,http://b:2", Method: "Txn", Status: 201, Duration: 2 * time.Millisecond})
 	want := "luaetcd: trace get GET http://a:1/v2/keys/k 200 1.5ms\n" +
 		"luaetcd: trace set PUT http://a:1/v2/keys/k error: dial tcp a:1: connect: connection refused 0.3ms\n" +
 		"luaetcd: trace set PUT http://b:2/v2/keys/k 201 25ms (answered by http://b:2 after a failover)\n" +
 		"luaetcd: trace watch GET http://b:2/v2/keys/k?wait=true 200 2.5s\n" +
 		"luaetcd: trace get GET http://b:2/v2/keys/k error: context canceled 1.0s (http://b:2 suspect: no answer headers within 1s)\n" +
 		"luaetcd: trace probe GET http://b:2/health error: context deadline exceeded 2.0s\n" +
-		"luaetcd: trace get GET http://a:1/v2/keys/k 200 1.0ms (answered by http://a:1 after a failover)\n"
+		"luaetcd: trace get GET http://a:1/v2/keys/k 200 1.0ms (answered by http://a:1 after a failover)\n" +
+		"luaetcd: trace set Txn http://a:1,http://b:2 /k 201 2.0ms\n"
 	if b.String() != want {
 		t.Errorf("trace:\n%s\nwant:\n%s", b.String(), want)
 	}

@@ -54,6 +54,11 @@ func sharedClient(tc *tls.Config) *http.Client {
 	return hc
 }
 
+// SharedClient returns the keep-alive client every Client built with tc
+// and no HTTPClient of its own uses, for other requests to the same
+// endpoints that should share its connections (the API probe).
+func SharedClient(tc *tls.Config) *http.Client { return sharedClient(tc) }
+
 // CloseIdleConnections closes the idle keep-alive connections of the
 // shared transports. Hosts may call it at shutdown; the runner calls it
 // before stopping an --embed etcd, whose server otherwise waits for idle

@@ -20,7 +20,8 @@ import (
 // in memory to the file read from the module cache; each patch names the
 // entry of testdata/lua51/KNOWN_DIFFERENCES.md that explains it. The
 // patched file must still pass under lua5.1, so a patch can only skip
-// assertions, not change what the others check.
+// assertions, not change what the others check. TestOfficialPatchesNeeded
+// (official_needed_test.go) fails when a patch is no longer needed.
 
 // officialTimeout caps each file, under either interpreter.
 const officialTimeout = 30 * time.Second

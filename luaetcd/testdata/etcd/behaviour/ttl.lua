@@ -3,7 +3,14 @@ local check = require('check')
 local cli = check.client()
 
 check.status(cli:set('/short', 'v', 1), nil, 201)
-check.eq(cli:get('/short').body.node.ttl, 1)
+-- etcd's v3 API raises a lease below its minimum TTL (1.5 × the election
+-- timeout rounded up: 2 s with the default; docs/v3-backend.md)
+local short = cli:get('/short').body.node.ttl
+if API == 'v3' then
+  check.ok(short == 1 or short == 2, 'ttl ' .. tostring(short))
+else
+  check.eq(short, 1)
+end
 sleep(2.5)
 check.status(cli:get('/short'), nil, 404, 'expired')
 
@@ -26,7 +33,7 @@ check.status(cli:setTTL('/k'), nil, 200)
 check.status(cli:mkdir('/dir'), nil, 201)
 local v35 = cli:version().body.etcdserver:match('^3%.5%.') ~= nil
 ent = cli:setTTL('/dir', 50)
-if v35 then
+if v35 and API ~= 'v3' then
     check.status(ent, nil, 500, 'setTTL dir on 3.5')
     check.eq(ent.body.errorCode, 300)
 else

@@ -64,8 +64,15 @@ check.eq(v, nil)
 check.eq(err, 'Expected value but found invalid token at character 1')
 
 -- the event index was cleared (etcd keeps the last 1000 events): etcd's
--- entity, status 400 with errorCode 401, returned as is
+-- entity, status 400 with errorCode 401, returned as is. The v3 API keeps
+-- every event until the history is compacted (docs/v3-backend.md): the
+-- old event itself is the answer (its 401 is tested in internal/v3backend).
 for i = 1, 1005 do cli:set('/churn', i) end
-ent = check.status(cli:wait('/churn', 1), nil, 400, 'event index cleared')
-check.eq(ent.body.errorCode, 401)
-check.ok(tonumber(ent.header['x-etcd-index']) > 1000, 'x-etcd-index to resume from')
+if API == 'v3' then
+  ent = check.status(cli:wait('/churn', 1), nil, 200, 'first event kept')
+  check.eq(ent.body.node.value, 1)
+else
+  ent = check.status(cli:wait('/churn', 1), nil, 400, 'event index cleared')
+  check.eq(ent.body.errorCode, 401)
+  check.ok(tonumber(ent.header['x-etcd-index']) > 1000, 'x-etcd-index to resume from')
+end
