@@ -56,6 +56,8 @@ func (cfg *config) newBackend(ctx context.Context, s *settings) (backend.Backend
 			Password:    password,
 			Hook:        cfg.backendHook(),
 			MaxBodySize: s.maxBody,
+			// WithStallTimeout, or the default rule (silent members).
+			StallTimeout: cfg.stall,
 		})
 	}
 	return cfg.newV2Backend(s, tc)

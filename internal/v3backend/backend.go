@@ -28,6 +28,7 @@ type Backend struct {
 	hook    backend.Hook
 	eps     string
 	maxBody int64
+	stall   time.Duration // Config.StallTimeout
 
 	mu      sync.Mutex
 	closed  bool
@@ -47,7 +48,7 @@ func New(c Config) (*Backend, error) {
 	if maxBody <= 0 {
 		maxBody = DefaultMaxBodySize
 	}
-	return &Backend{sh: sh, cli: sh.cli, hook: c.Hook, eps: strings.Join(sh.cli.Endpoints(), ","), maxBody: maxBody,
+	return &Backend{sh: sh, cli: sh.cli, hook: c.Hook, eps: strings.Join(sh.cli.Endpoints(), ","), maxBody: maxBody, stall: c.StallTimeout,
 		pending: map[clientv3.LeaseID]*time.Timer{}}, nil
 }
 
@@ -88,12 +89,9 @@ func (b *Backend) Do(ctx context.Context, op *backend.Op) (*backend.Response, er
 		return nil, errors.New("v3 backend: nil operation")
 	}
 	start := time.Now()
-	rctx := ctx
-	if op.Timeout > 0 {
-		var cancel context.CancelFunc
-		rctx, cancel = context.WithTimeout(ctx, op.Timeout)
-		defer cancel()
-	}
+	rctx, watch, cancel := withCall(ctx, op.Timeout, b.stall) // silent.go
+	defer cancel()
+	b.sh.health.probeDue()
 	var resp *backend.Response
 	var method string
 	err := b.ready(rctx)
@@ -111,7 +109,8 @@ func (b *Backend) Do(ctx context.Context, op *backend.Op) (*backend.Response, er
 		case errors.Is(err, backend.ErrBodyTooLarge):
 		case ctx.Err() != nil:
 			err = ctx.Err()
-		case op.Timeout > 0 && rctx.Err() != nil:
+		case op.Timeout > 0 && rctx.Err() != nil || errors.Is(err, errSilent):
+			// A write given up on a silent member answers as a timeout.
 			resp, err = &backend.Response{Status: http.StatusRequestTimeout, TimedOut: true}, nil
 		case errors.Is(err, backend.ErrAllEndpointsFailed):
 		default:
@@ -120,6 +119,7 @@ func (b *Backend) Do(ctx context.Context, op *backend.Op) (*backend.Response, er
 	}
 	if b.hook != nil {
 		in := backend.Info{Kind: op.Kind, Key: op.Key, Endpoint: b.eps, Method: method, Err: err, Duration: time.Since(start)}
+		in.Suspect, _ = watch.result()
 		if op.Kind == backend.Machines || op.Kind == backend.RemoveMachine {
 			in.Key = op.Name
 		}
@@ -207,6 +207,7 @@ func (b *Backend) InitFailover(ctx context.Context) error {
 		}
 		return fmt.Errorf("membership lookup: %v", rpcText(err))
 	}
+	b.sh.health.resync() // the members' URLs, without the suspects (silent.go)
 	return nil
 }
 

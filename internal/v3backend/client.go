@@ -19,6 +19,7 @@ import (
 	"github.com/luaetcd/go-luaetcd/internal/backend"
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.uber.org/zap"
+	"google.golang.org/grpc"
 )
 
 // Config says how a Backend reaches the cluster.
@@ -39,6 +40,10 @@ type Config struct {
 	Hook backend.Hook
 	// DialTimeout bounds the first connection (5 s when 0).
 	DialTimeout time.Duration
+	// StallTimeout is how long an RPC waits for a member's answer before
+	// the member counts as silent (silent.go): 0 means a third of the
+	// call's timeout, at most 2 s; < 0 never.
+	StallTimeout time.Duration
 	// MaxBodySize caps an answer's body, as the v2 backend caps a
 	// response: a larger one makes Do fail with ErrBodyTooLarge. 0 means
 	// DefaultMaxBodySize.
@@ -59,6 +64,8 @@ type shared struct {
 	refs int
 	// dialTimeout bounds the wait for a connection before a request.
 	dialTimeout time.Duration
+	// health keeps silent members out of the connection (silent.go).
+	health *health
 }
 
 // clients is the process-wide cache of shared clients. An entry lives
@@ -103,14 +110,23 @@ func acquire(c Config) (*shared, error) {
 	for i, e := range c.Endpoints {
 		eps[i] = strings.TrimSuffix(e, "/")
 	}
+	h := newHealth(eps)
 	cli, err := clientv3.New(clientv3.Config{
-		Endpoints:            eps,
-		TLS:                  c.TLS,
-		Username:             c.Username,
-		Password:             c.Password,
-		DialTimeout:          dt,
-		DialKeepAliveTime:    30 * time.Second,
-		DialKeepAliveTimeout: 10 * time.Second,
+		Endpoints:   eps,
+		TLS:         c.TLS,
+		Username:    c.Username,
+		Password:    c.Password,
+		DialTimeout: dt,
+		// gRPC's shortest keep-alive interval (10 s) and a short wait
+		// for the answer: a connection to a member that stopped
+		// answering is closed within about 13 s even when no call of
+		// ours noticed it (silent.go notices sooner).
+		DialKeepAliveTime:    10 * time.Second,
+		DialKeepAliveTimeout: 3 * time.Second,
+		DialOptions: []grpc.DialOption{
+			grpc.WithChainUnaryInterceptor(h.unary),
+			grpc.WithStatsHandler(h),
+		},
 		// The library must not write etcd's client logs to the
 		// script's stderr; failures reach the caller as errors.
 		Logger: zap.NewNop(),
@@ -124,7 +140,11 @@ func acquire(c Config) (*shared, error) {
 	if c.TLS != nil {
 		tr.TLSClientConfig = c.TLS.Clone()
 	}
-	s := &shared{key: k, cli: cli, http: &http.Client{Transport: tr}, refs: 1, dialTimeout: dt}
+	h.http = &http.Client{Transport: tr}
+	h.mu.Lock()
+	h.cli = cli
+	h.mu.Unlock()
+	s := &shared{key: k, cli: cli, http: h.http, refs: 1, dialTimeout: dt, health: h}
 	clients.m[k] = s
 	return s, nil
 }

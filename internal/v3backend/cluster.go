@@ -26,19 +26,35 @@ import (
 // knows only the server's version).
 func (b *Backend) version(ctx context.Context) (*backend.Response, error) {
 	var lastErr error
-	for _, ep := range b.cli.Endpoints() {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, ep+"/version", nil)
+	w, _ := ctx.Value(callKey{}).(*callWatch)
+	eps := b.cli.Endpoints() // without the suspect members (silent.go)
+	for i, ep := range eps {
+		// A silent member is left after the stall bound while another
+		// is left to ask.
+		actx, cancel := ctx, context.CancelFunc(func() {})
+		if w != nil && w.stall > 0 && i < len(eps)-1 {
+			actx, cancel = context.WithTimeout(ctx, w.stall)
+		}
+		req, err := http.NewRequestWithContext(actx, http.MethodGet, ep+"/version", nil)
 		if err != nil {
+			cancel()
 			lastErr = err
 			continue
 		}
 		res, err := b.sh.http.Do(req)
 		if err != nil {
+			if actx.Err() != nil && ctx.Err() == nil {
+				note := fmt.Sprintf("%s: no answer within %v", ep, w.stall)
+				w.note(note, false)
+				b.sh.health.mark(ep, note)
+			}
+			cancel()
 			lastErr = err
 			continue
 		}
 		body, err := io.ReadAll(io.LimitReader(res.Body, 1<<20))
 		res.Body.Close()
+		cancel()
 		if err != nil {
 			lastErr = err
 			continue

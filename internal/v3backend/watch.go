@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/luaetcd/go-luaetcd/internal/backend"
 	"github.com/luaetcd/go-luaetcd/internal/v2api"
@@ -37,12 +38,41 @@ func (b *Backend) watch(ctx context.Context, op *backend.Op) (*backend.Response,
 	if op.HasWaitIndex && op.WaitIndex > 0 {
 		opts = append(opts, clientv3.WithRev(int64(op.WaitIndex)))
 	}
-	wch := b.cli.Watch(wctx, start, opts...)
+	// A member that does not confirm the watch within the stall bound is
+	// silent (silent.go): the watch is made again on another member.
+	w, _ := ctx.Value(callKey{}).(*callWatch)
+	var stallC <-chan time.Time
+	var tgt *rpcTarget
+	stopAttempt := func() {}
+	open := func() clientv3.WatchChan {
+		tgt = &rpcTarget{}
+		actx, acancel := context.WithCancel(context.WithValue(wctx, targetKey{}, tgt))
+		stopAttempt = acancel
+		wch := b.cli.Watch(actx, start, opts...)
+		if w != nil && w.stall > 0 {
+			t := time.NewTimer(w.stall)
+			stallC = t.C
+			go func() { <-actx.Done(); t.Stop() }()
+		}
+		return wch
+	}
+	wch := open()
 	var startRev int64
 	for {
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
+		case <-stallC:
+			stallC = nil
+			u := b.sh.health.urlOf(tgt.get())
+			if u == "" || !b.sh.health.healthyOthers(u) {
+				continue
+			}
+			note := fmt.Sprintf("%s: watch not confirmed within %v", u, w.stall)
+			w.note(note, false)
+			b.sh.health.mark(u, note)
+			stopAttempt()
+			wch = open()
 		case wr, ok := <-wch:
 			if !ok {
 				if err := ctx.Err(); err != nil {
@@ -62,6 +92,7 @@ func (b *Backend) watch(ctx context.Context, op *backend.Op) (*backend.Response,
 				return nil, err
 			}
 			if wr.Created {
+				stallC = nil
 				startRev = wr.Header.Revision
 				continue
 			}

@@ -1,0 +1,260 @@
+package v3backend
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/luaetcd/go-luaetcd/internal/backend"
+	"github.com/luaetcd/go-luaetcd/internal/etcdtest"
+)
+
+func TestStallBound(t *testing.T) {
+	for _, c := range []struct{ setting, timeout, want time.Duration }{
+		{0, 60 * time.Second, 2 * time.Second},
+		{0, 3 * time.Second, time.Second},
+		{0, 0, 2 * time.Second},
+		{0, 150 * time.Millisecond, 100 * time.Millisecond},
+		{500 * time.Millisecond, 60 * time.Second, 500 * time.Millisecond},
+		{-1, 60 * time.Second, 0},
+	} {
+		if got := stallBound(c.setting, c.timeout); got != c.want {
+			t.Errorf("stallBound(%v, %v) = %v, want %v", c.setting, c.timeout, got, c.want)
+		}
+	}
+}
+
+// silentOutcome is one operation of a loop.
+type silentOutcome struct {
+	at      time.Time
+	n       int
+	ok      bool
+	timeout bool
+	what    string
+}
+
+// silentLoop runs writes (set /p/w/<n>) or reads (get /p/r/<1..10>)
+// through b without pause until stop.
+func silentLoop(b *Backend, write bool, pfx string, timeout time.Duration, stop *atomic.Bool, mu *sync.Mutex, out *[]silentOutcome, wg *sync.WaitGroup) {
+	defer wg.Done()
+	for n := 1; !stop.Load(); n++ {
+		op := &backend.Op{Kind: backend.Get, Key: pfx + "/r/" + strconv.Itoa(n%10+1), Timeout: timeout}
+		if write {
+			op = &backend.Op{Kind: backend.Set, Key: pfx + "/w/" + strconv.Itoa(n), Value: strconv.Itoa(n), HasValue: true, TTL: backend.NoTTL, Timeout: timeout}
+		}
+		r, err := b.Do(context.Background(), op)
+		o := silentOutcome{at: time.Now(), n: n}
+		switch {
+		case err != nil:
+			o.what = "nil, err: " + err.Error()
+		case r.TimedOut:
+			o.timeout, o.what = true, "408"
+		case r.Status == 200 || r.Status == 201:
+			o.ok = true
+		default:
+			o.what = fmt.Sprintf("status %d: %s", r.Status, r.Body)
+		}
+		mu.Lock()
+		*out = append(*out, o)
+		mu.Unlock()
+	}
+}
+
+// The v3 backend on a real three-member etcd 3.7.3 cluster of separate
+// processes, with a write loop and a read loop sharing one connection,
+// while a member stops answering: frozen (SIGSTOP) or behind a port that
+// accepts and never answers (etcdtest.FaultProxy, a fake TCP proxy in
+// front of the real member, given instead of its URL). clientv3 spreads
+// RPCs over every member, so without the silent-member rules every call
+// that lands on it waits for its whole timeout until gRPC's keep-alive
+// closes the connection. Each loop must lose at most one call, go on at
+// a good rate, keep every acknowledged write, and the member must be
+// used again once it answers.
+func TestSilentMemberEtcd37(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a three-member etcd 3.7.3 cluster with a silent member")
+	}
+	bin := etcdtest.Etcd37Binary(t)
+	cl := etcdtest.StartProcCluster(t, bin, 3, etcdtest.ProcOptions{})
+	for _, fault := range []string{"freeze", "blackhole"} {
+		for _, timeout := range []time.Duration{3 * time.Second, 60 * time.Second} {
+			t.Run(fmt.Sprintf("%s/timeout=%v", fault, timeout), func(t *testing.T) {
+				lead, err := cl.WaitLeader(10 * time.Second)
+				if err != nil {
+					t.Fatal(err)
+				}
+				eps := cl.ClientURLs()
+				faulty := eps[lead]
+				on := func() {
+					if err := cl.Members[lead].Freeze(); err != nil {
+						t.Fatal(err)
+					}
+				}
+				off := func() {
+					if err := cl.Members[lead].Thaw(); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if fault == "blackhole" {
+					p, err := etcdtest.NewFaultProxy(strings.TrimPrefix(eps[lead], "http://"))
+					if err != nil {
+						t.Fatal(err)
+					}
+					defer p.Close()
+					eps = append([]string(nil), eps...)
+					eps[lead] = p.URL
+					faulty = p.URL
+					on, off = p.Blackhole, p.Restore
+				}
+				runSilent(t, eps, faulty, timeout, on, off)
+			})
+		}
+	}
+}
+
+func runSilent(t *testing.T, eps []string, faulty string, timeout time.Duration, on, off func()) {
+	const faultFor = 6 * time.Second
+	b, err := New(Config{Endpoints: eps})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	pfx := prefix(t)
+	for i := 1; i <= 10; i++ {
+		r, err := b.Do(context.Background(), &backend.Op{Kind: backend.Set, Key: pfx + "/r/" + strconv.Itoa(i), Value: "x", HasValue: true, TTL: backend.NoTTL, Timeout: 10 * time.Second})
+		if err != nil || r.Status >= 300 {
+			t.Fatalf("setup: %v %v", r, err)
+		}
+	}
+	var (
+		stop   atomic.Bool
+		mu     sync.Mutex
+		wg     sync.WaitGroup
+		writes []silentOutcome
+		reads  []silentOutcome
+	)
+	wg.Add(2)
+	go silentLoop(b, true, pfx, timeout, &stop, &mu, &writes, &wg)
+	go silentLoop(b, false, pfx, timeout, &stop, &mu, &reads, &wg)
+	time.Sleep(2 * time.Second)
+	tFault := time.Now()
+	on()
+	time.Sleep(faultFor)
+	tOff := time.Now()
+	off()
+	var back time.Time
+	for deadline := tOff.Add(12 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if len(b.cli.Endpoints()) == len(eps) {
+			back = time.Now()
+			break
+		}
+	}
+	time.Sleep(500 * time.Millisecond)
+	stop.Store(true)
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(timeout + 5*time.Second):
+		t.Fatal("a loop did not end (a call hung)")
+	}
+
+	stall := stallBound(0, timeout)
+	t.Logf("timeout %v, stall bound %v; %s silent for %v", timeout, stall, faulty, faultFor)
+	for _, l := range []struct {
+		name string
+		out  []silentOutcome
+	}{{"write", writes}, {"read", reads}} {
+		var before, after int
+		var lost []string
+		timedOut := 0
+		prev, gap := tFault, time.Duration(0)
+		perSecond := make([]int, int(faultFor/time.Second))
+		for _, o := range l.out {
+			if o.ok && o.at.After(tFault.Add(-time.Second)) && o.at.Before(tFault) {
+				before++
+			}
+			if o.at.Before(tFault) || o.at.After(tOff) {
+				continue
+			}
+			if !o.ok {
+				lost = append(lost, o.what)
+				if o.timeout {
+					timedOut++
+				}
+				continue
+			}
+			gap = max(gap, o.at.Sub(prev))
+			prev = o.at
+			if s := int(o.at.Sub(tFault) / time.Second); s < len(perSecond) {
+				perSecond[s]++
+			}
+		}
+		gap = max(gap, tOff.Sub(prev))
+		for _, n := range perSecond[3:] {
+			after += n
+		}
+		after /= len(perSecond) - 3
+		t.Logf("%s loop: %d ok/s before; longest time without success %v; lost %d %v; ok per second of the fault %v",
+			l.name, before, gap.Round(time.Millisecond), len(lost), lost, perSecond)
+		if timedOut > 1 {
+			t.Errorf("%s loop: %d calls timed out", l.name, timedOut)
+		}
+		if len(lost) > 2 {
+			t.Errorf("%s loop: %d calls lost", l.name, len(lost))
+		}
+		// A write: the stall bound, a probe (1 s), and an election
+		// when the leader went silent; a read: the stall bound.
+		limit := stall + 2*time.Second
+		if l.name == "write" {
+			limit += time.Second
+		}
+		if gap > limit {
+			t.Errorf("%s loop: %v without success (limit %v)", l.name, gap, limit)
+		}
+		if after < before/10 || after == 0 {
+			t.Errorf("%s loop: %d ok/s once moved on, against %d before", l.name, after, before)
+		}
+	}
+	if back.IsZero() {
+		t.Errorf("%s not used again within 12 s of the fault's end: endpoints %v", faulty, b.cli.Endpoints())
+	} else {
+		t.Logf("%s back among the endpoints %v after the fault ended", faulty, back.Sub(tOff).Round(time.Millisecond))
+	}
+
+	// Every acknowledged write is there.
+	r, err := b.Do(context.Background(), &backend.Op{Kind: backend.Get, Key: pfx + "/w", Recursive: true, Quorum: true, Timeout: 10 * time.Second})
+	if err != nil || r.Status != 200 {
+		t.Fatalf("read back: %v %v", r, err)
+	}
+	a := decode(t, r.Status, r.Header, r.Body).Event
+	stored := map[string]bool{}
+	for _, n := range a.Node.Nodes {
+		stored[n.Key[strings.LastIndex(n.Key, "/")+1:]] = true
+	}
+	missing := 0
+	acked := 0
+	for _, o := range writes {
+		if o.ok {
+			acked++
+			if !stored[strconv.Itoa(o.n)] {
+				missing++
+			}
+		}
+	}
+	var keys []string
+	for k := range stored {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	t.Logf("%d writes acknowledged, %d missing", acked, missing)
+	if missing > 0 {
+		t.Errorf("%d acknowledged writes missing", missing)
+	}
+}
