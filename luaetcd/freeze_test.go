@@ -66,6 +66,7 @@ func startLoop(t *testing.T, mode, prefix string, endpoints []string, timeout fl
 	l.cancel = cancel
 	L := luaetcd.NewState(ctx,
 		luaetcd.WithEndpoints(endpoints...),
+		luaetcd.WithAPI(luaetcd.APIv2), // the v2 backend (v3: internal/v3backend/silent_test.go)
 		luaetcd.WithRequestHook(func(i luaetcd.RequestInfo) {
 			r := reqRecord{at: time.Now(), endpoint: i.Endpoint, ok: i.Err == nil && i.Status > 0 && i.Status < 500, suspect: i.Suspect, probe: i.Probe}
 			l.mu.Lock()

@@ -27,6 +27,7 @@ func TestWithStallTimeout(t *testing.T) {
 		var infos []luaetcd.RequestInfo
 		L := luaetcd.NewState(context.Background(),
 			luaetcd.WithEndpoints(p.URL, etcdServer.ClientURL),
+			luaetcd.WithAPI(luaetcd.APIv2), // the v2 backend's rules; no API probe
 			luaetcd.WithStallTimeout(stall),
 			luaetcd.WithRequestHook(func(i luaetcd.RequestInfo) { infos = append(infos, i) }))
 		defer L.Close()

@@ -11,7 +11,14 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 )
+
+// StallTimeout bounds the probe of one endpoint while others are left to
+// ask: a member that accepts connections and answers nothing (frozen,
+// partitioned) must not hold Etcd.new for the whole probe, as the
+// clients' own silent-member rules keep it from holding their calls.
+const StallTimeout = 2 * time.Second
 
 // The APIs a probe chooses between.
 const (
@@ -31,7 +38,8 @@ var cache = struct {
 }{m: map[string]Choice{}}
 
 // Choose returns the API to use for endpoints: it sends GET /v2/keys/ to
-// each in turn until one answers over HTTP. An etcd that serves the v2
+// each in turn until one answers over HTTP (at most StallTimeout each,
+// but the last). An etcd that serves the v2
 // API answers with a v2 keys answer (200 with X-Etcd-Index, or 401 when
 // v2 auth refuses the anonymous read): V2. One that does not (3.4 and 3.5
 // with --enable-v2=false, every 3.6 and 3.7) answers 404: V3. The choice
@@ -51,8 +59,13 @@ func Choose(ctx context.Context, client *http.Client, endpoints []string) (Choic
 		return c, nil
 	}
 	var errs []string
-	for _, ep := range endpoints {
-		c, err := probe(ctx, client, strings.TrimSuffix(ep, "/"))
+	for i, ep := range endpoints {
+		pctx, cancel := ctx, context.CancelFunc(func() {})
+		if i < len(endpoints)-1 {
+			pctx, cancel = context.WithTimeout(ctx, StallTimeout)
+		}
+		c, err := probe(pctx, client, strings.TrimSuffix(ep, "/"))
+		cancel()
 		if err != nil {
 			if ctx.Err() != nil {
 				return Choice{}, ctx.Err()

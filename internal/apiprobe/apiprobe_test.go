@@ -4,7 +4,9 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/luaetcd/go-luaetcd/internal/embedetcd"
 	"github.com/luaetcd/go-luaetcd/internal/etcdtest"
@@ -54,6 +56,25 @@ func TestChoose(t *testing.T) {
 	gone.Close()
 	if got, err := Choose(ctx, http.DefaultClient, []string{gone.ClientURL}); err != nil || got.API != V2 {
 		t.Fatalf("not remembered: %+v %v", got, err)
+	}
+}
+
+// An endpoint that accepts connections and answers nothing (a FaultProxy,
+// a fake in front of the real server, blackholed) is left after
+// StallTimeout for the next one.
+func TestChooseSilentFirst(t *testing.T) {
+	Forget()
+	v3 := start(t, false)
+	p, err := etcdtest.NewFaultProxy(strings.TrimPrefix(v3.ClientURL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	p.Blackhole()
+	t0 := time.Now()
+	got, err := Choose(context.Background(), http.DefaultClient, []string{p.URL, v3.ClientURL})
+	if took := time.Since(t0); err != nil || got.API != V3 || took > StallTimeout+2*time.Second {
+		t.Fatalf("%+v %v after %v", got, err, took)
 	}
 }
 
