@@ -22,9 +22,10 @@
 --     same index.
 --   * errorCode 401 (HTTP status 400, "The event in requested index is
 --     outdated and cleared"): the index is older than etcd's event history
---     (the last 1000 changes of the whole store). Changes may have been
---     missed, so re-read the key, react to its current value, and wait from
---     that read's X-Etcd-Index + 1.
+--     (v2: the last 1000 changes of the whole store; etcd 3.6 and later,
+--     through the v3 backend: what the last compaction removed). Changes
+--     may have been missed, so re-read the key, react to its current
+--     value, and wait from that read's X-Etcd-Index + 1.
 --
 -- The output shows actions, keys and values, never indexes or times.
 
@@ -106,7 +107,8 @@ print(string.format('watching %s%s, stop value %s', key,
 local index, isDir = read()
 
 if lag > 0 then
-  -- Push our index out of etcd's event history (1000 events).
+  -- Push our index out of a v2 store's event history (1000 events); on
+  -- v3 it leaves only once the cluster compacts past it.
   local other = key .. '.lag'
   for i = 1, lag do
     local res = must(cli:set(other, i))

@@ -12,6 +12,7 @@ import (
 	"github.com/anishathalye/porcupine"
 	"github.com/luaetcd/go-luaetcd/internal/backend"
 	"github.com/luaetcd/go-luaetcd/internal/etcdtest"
+	"github.com/luaetcd/go-luaetcd/internal/lintest"
 )
 
 // The history of concurrent gets, sets and compare-and-swaps through the
@@ -21,53 +22,6 @@ import (
 // single register could have given, so no acknowledged write is lost and
 // no read is stale. A write that failed or timed out may or may not have
 // happened; a failed read is left out.
-
-type regInput struct {
-	op       string // get, set, cas
-	value    string // set, cas: the new value
-	expected string // cas: prevValue
-}
-
-type regOutput struct {
-	value   string // get: the value read ("" for none)
-	ok      bool   // cas: swapped
-	unknown bool   // set, cas: no answer
-}
-
-var registerModel = porcupine.NondeterministicModel{
-	Init: func() []any { return []any{""} },
-	Step: func(state, input, output any) []any {
-		st, in, out := state.(string), input.(regInput), output.(regOutput)
-		switch in.op {
-		case "get":
-			if out.value == st {
-				return []any{st}
-			}
-			return nil
-		case "set":
-			if out.unknown {
-				return []any{st, in.value}
-			}
-			return []any{in.value}
-		}
-		match := st == in.expected
-		switch {
-		case out.unknown && match:
-			return []any{st, in.value}
-		case out.unknown:
-			return []any{st}
-		case out.ok && match:
-			return []any{in.value}
-		case !out.ok && !match:
-			return []any{st}
-		}
-		return nil
-	},
-	DescribeOperation: func(input, output any) string {
-		in, out := input.(regInput), output.(regOutput)
-		return fmt.Sprintf("%s(%q, %q) -> %+v", in.op, in.value, in.expected, out)
-	},
-}
 
 func TestLinearizableWithLeaderKill(t *testing.T) {
 	if testing.Short() {
@@ -103,59 +57,59 @@ func TestLinearizableWithLeaderKill(t *testing.T) {
 					return
 				default:
 				}
-				in := regInput{op: "get"}
+				in := lintest.Input{Op: "get"}
 				op := backend.Op{Kind: backend.Get, Key: key, Timeout: 2 * time.Second, TTL: backend.NoTTL}
 				switch r := rnd.Intn(10); {
 				case r < 3:
-					in = regInput{op: "set", value: fmt.Sprintf("c%d-%d", c, seq)}
-					op = set(key, in.value)
+					in = lintest.Input{Op: "set", Value: fmt.Sprintf("c%d-%d", c, seq)}
+					op = set(key, in.Value)
 					op.Timeout = 2 * time.Second
 				case r < 7:
-					in = regInput{op: "cas", value: fmt.Sprintf("c%d-%d", c, seq), expected: last}
-					op = withValue(prevValue(opOf(backend.CompareAndSwap, key), last), in.value)
+					in = lintest.Input{Op: "cas", Value: fmt.Sprintf("c%d-%d", c, seq), Expected: last}
+					op = withValue(prevValue(opOf(backend.CompareAndSwap, key), last), in.Value)
 					op.Timeout = 2 * time.Second
 					if last == "" {
-						in.op, op.Kind = "set", backend.Set
+						in.Op, op.Kind = "set", backend.Set
 					}
 				}
 				call := now()
 				r, err := b.Do(context.Background(), &op)
 				ret := now()
-				var out regOutput
+				var out lintest.Output
 				switch {
 				case err != nil || r.TimedOut || r.Status >= 500:
-					if in.op == "get" {
+					if in.Op == "get" {
 						continue // a failed read changes nothing
 					}
-					out.unknown, ret = true, math.MaxInt64
-				case in.op == "get":
+					out.Unknown, ret = true, math.MaxInt64
+				case in.Op == "get":
 					if r.Status == 200 {
-						out.value = *decode(t, r.Status, r.Header, r.Body).Event.Node.Value
+						out.Value = *decode(t, r.Status, r.Header, r.Body).Event.Node.Value
 					} else if r.Status != 404 {
 						t.Errorf("get answered %d %s", r.Status, r.Body)
 						return
 					}
-					last = out.value
-				case in.op == "set":
+					last = out.Value
+				case in.Op == "set":
 					if r.Status != 200 && r.Status != 201 {
 						t.Errorf("set answered %d %s", r.Status, r.Body)
 						return
 					}
-					last = in.value
+					last = in.Value
 				default:
-					out.ok = r.Status == 200
-					if !out.ok && r.Status != 412 {
+					out.OK = r.Status == 200
+					if !out.OK && r.Status != 412 {
 						t.Errorf("cas answered %d %s", r.Status, r.Body)
 						return
 					}
-					if out.ok {
-						last = in.value
+					if out.OK {
+						last = in.Value
 					}
 				}
 				mu.Lock()
 				history = append(history, porcupine.Operation{ClientId: c, Input: in, Call: call, Output: out, Return: ret})
-				if !out.unknown {
-					acked[in.op]++
+				if !out.Unknown {
+					acked[in.Op]++
 				}
 				mu.Unlock()
 			}
@@ -179,7 +133,7 @@ func TestLinearizableWithLeaderKill(t *testing.T) {
 	if acked["set"]+acked["cas"] < 20 || acked["get"] < 20 {
 		t.Fatalf("too few operations to say anything: %v", acked)
 	}
-	res := porcupine.CheckOperationsTimeout(registerModel.ToModel(), history, 60*time.Second)
+	res := porcupine.CheckOperationsTimeout(lintest.RegisterModel.ToModel(), history, 60*time.Second)
 	if res != porcupine.Ok {
 		t.Fatalf("history not linearizable: %v", res)
 	}
@@ -188,20 +142,7 @@ func TestLinearizableWithLeaderKill(t *testing.T) {
 // The model refuses a lost write and a stale read, so the check above
 // can fail.
 func TestRegisterModelCatchesViolations(t *testing.T) {
-	m := registerModel.ToModel()
-	for _, h := range [][]porcupine.Operation{
-		{ // a read after an acknowledged set misses it
-			{ClientId: 0, Input: regInput{op: "set", value: "a"}, Call: 0, Output: regOutput{}, Return: 1},
-			{ClientId: 1, Input: regInput{op: "get"}, Call: 2, Output: regOutput{value: ""}, Return: 3},
-		},
-		{ // two swaps from the same value both succeed
-			{ClientId: 0, Input: regInput{op: "set", value: "a"}, Call: 0, Output: regOutput{}, Return: 1},
-			{ClientId: 1, Input: regInput{op: "cas", value: "b", expected: "a"}, Call: 2, Output: regOutput{ok: true}, Return: 3},
-			{ClientId: 2, Input: regInput{op: "cas", value: "c", expected: "a"}, Call: 4, Output: regOutput{ok: true}, Return: 5},
-		},
-	} {
-		if porcupine.CheckOperations(m, h) {
-			t.Fatalf("accepted %+v", h)
-		}
+	if h := lintest.CatchesViolations(); h != nil {
+		t.Fatalf("accepted %+v", h)
 	}
 }
