@@ -46,7 +46,7 @@ func (b *Backend) version(ctx context.Context) (*backend.Response, error) {
 			if actx.Err() != nil && ctx.Err() == nil {
 				note := fmt.Sprintf("%s: no answer within %v", ep, w.stall)
 				w.note(note, false)
-				b.sh.health.mark(ep, note)
+				b.sh.health.markIfSilent(ep, note)
 			}
 			cancel()
 			lastErr = err

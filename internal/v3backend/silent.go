@@ -34,10 +34,12 @@ import (
 //   - A write without an answer within the stall bound makes the client
 //     ask that member's GET /version (1 s). When that is not answered
 //     either, the write is abandoned, not resent, and the call answers 408.
-//   - Such a member, and one on which a call timed out, becomes suspect:
-//     it is taken out of clientv3's endpoints (SetEndpoints), so no RPC
-//     goes there, until a background GET /health is answered 200; then
-//     it is put back.
+//   - Such a member, and one on which a read stalled or a call timed out
+//     when it does not answer GET /version either (asked in the
+//     background: a member that answers it is alive, only slow, e.g.
+//     waiting for an election), becomes suspect: it is taken out of
+//     clientv3's endpoints (SetEndpoints), so no RPC goes there, until a
+//     background GET /health is answered 200; then it is put back.
 
 const (
 	defaultStall       = 2 * time.Second
@@ -320,7 +322,7 @@ func (h *health) unary(ctx context.Context, method string, req, reply any, cc *g
 	case ctx.Err() == nil && errors.Is(cause, errStalled):
 		note := fmt.Sprintf("%s: no answer within %v", u, w.stall)
 		w.note(note, false)
-		h.mark(u, note)
+		h.markIfSilent(u, note)
 		// clientv3's retry interceptor sends it again, to another member.
 		return status.Error(codes.DeadlineExceeded, note)
 	case ctx.Err() == nil && errors.Is(cause, errSilent):
@@ -331,9 +333,27 @@ func (h *health) unary(ctx context.Context, method string, req, reply any, cc *g
 	case errors.Is(context.Cause(ctx), errCallTimeout) && u != "":
 		note := fmt.Sprintf("%s: no answer within the call's timeout", u)
 		w.note(note, false)
-		h.mark(u, note)
+		h.markIfSilent(u, note)
 	}
 	return err
+}
+
+// markIfSilent makes u suspect when it does not answer GET /version
+// either (asked in the background, 1 s). A member that is alive but slow
+// (a read waiting for an election) is not taken out of the connection:
+// during an election every member is slow, and taking the live ones out
+// would leave only a dead one.
+func (h *health) markIfSilent(u, reason string) {
+	if u == "" {
+		return
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), silentProbeTimeout)
+		defer cancel()
+		if h.get(ctx, u+"/version") == 0 {
+			h.mark(u, reason+", nor to a probe")
+		}
+	}()
 }
 
 // The stats handler learns the member each RPC was sent to.

@@ -70,7 +70,7 @@ func (b *Backend) watch(ctx context.Context, op *backend.Op) (*backend.Response,
 			}
 			note := fmt.Sprintf("%s: watch not confirmed within %v", u, w.stall)
 			w.note(note, false)
-			b.sh.health.mark(u, note)
+			b.sh.health.markIfSilent(u, note)
 			stopAttempt()
 			wch = open()
 		case wr, ok := <-wch:
