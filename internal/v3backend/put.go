@@ -98,7 +98,7 @@ func (b *Backend) put(ctx context.Context, op *backend.Op) (*backend.Response, e
 			status, action = http.StatusCreated, v2api.ActionCreate
 		case backend.Update:
 			if !isFile && !isDir {
-				return errorResp(v2api.EcodeKeyNotFound, s.missing(), s.rev), nil
+				return b.notFound(ctx, s)
 			}
 			if isDir {
 				if op.HasValue && op.Value != "" && !op.Dir {
@@ -110,7 +110,7 @@ func (b *Backend) put(ctx context.Context, op *backend.Op) (*backend.Response, e
 			action = v2api.ActionUpdate
 		case backend.CompareAndSwap:
 			if !isFile && !isDir {
-				return errorResp(v2api.EcodeKeyNotFound, s.missing(), s.rev), nil
+				return b.notFound(ctx, s)
 			}
 			if isDir {
 				return errorResp(v2api.EcodeNotFile, op.Key, s.rev), nil

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 
+	"github.com/luaetcd/go-luaetcd/internal/backend"
+	"github.com/luaetcd/go-luaetcd/internal/v2api"
 	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
 	"go.etcd.io/etcd/api/v3/mvccpb"
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
@@ -35,6 +37,9 @@ type state struct {
 
 // ancestor is one directory above the key: its file (a conflict: v2's
 // "Not a directory"), its marker, and whether anything is below it.
+// exists is known from the read only when the marker is there; for an
+// ancestor without one it is learnt by probeAncestors, which only v2's
+// "Key not found" needs (its cause names the outermost missing one).
 type ancestor struct {
 	key          string
 	file, marker *mvccpb.KeyValue
@@ -64,8 +69,12 @@ func (b *Backend) read(ctx context.Context, key string, o readOpts) (*state, err
 		ops = append(ops, clientv3.OpGet(p, clientv3.WithPrefix(), clientv3.WithLimit(1),
 			clientv3.WithSort(clientv3.SortByCreateRevision, clientv3.SortAscend)))
 	}
+	// Each ancestor's file and marker, by exact key: a prefix range would
+	// do as well for the marker but costs the server a visit of every key
+	// below the ancestor (etcd counts a range's total whatever its limit),
+	// so a write next to a large directory would cost as much as reading it.
 	for _, a := range anc {
-		ops = append(ops, clientv3.OpGet(a), clientv3.OpGet(a+"/", clientv3.WithPrefix(), clientv3.WithLimit(1)))
+		ops = append(ops, clientv3.OpGet(a), clientv3.OpGet(a+"/"))
 	}
 	r, err := b.cli.Txn(ctx).Then(ops...).Commit()
 	if errors.Is(err, rpctypes.ErrPermissionDenied) && len(anc) > 0 {
@@ -91,17 +100,55 @@ func (b *Backend) read(ctx context.Context, key string, o readOpts) (*state, err
 		i++
 	}
 	for _, a := range anc {
-		an := ancestor{key: a, file: first(rs[i])}
-		if kv := first(rs[i+1]); kv != nil {
-			an.exists = true
-			if string(kv.Key) == a+"/" {
-				an.marker = kv
-			}
-		}
+		an := ancestor{key: a, file: first(rs[i]), marker: first(rs[i+1])}
+		an.exists = an.marker != nil
 		s.anc = append(s.anc, an)
 		i += 2
 	}
 	return s, nil
+}
+
+// probeAncestors learns, for the ancestors without a marker and not
+// files, whether anything is below them (a directory another v3 client
+// made without markers), at the revision s was read at so that the state
+// stays one snapshot; at the current revision if that one was compacted
+// meanwhile.
+func (b *Backend) probeAncestors(ctx context.Context, s *state) error {
+	var idx []int
+	var at, now []clientv3.Op
+	for i, a := range s.anc {
+		if a.marker != nil || a.file != nil {
+			continue
+		}
+		idx = append(idx, i)
+		opts := []clientv3.OpOption{clientv3.WithPrefix(), clientv3.WithLimit(1), clientv3.WithKeysOnly()}
+		now = append(now, clientv3.OpGet(a.key+"/", opts...))
+		at = append(at, clientv3.OpGet(a.key+"/", append(opts, clientv3.WithRev(s.rev))...))
+	}
+	if len(idx) == 0 {
+		return nil
+	}
+	r, err := b.cli.Txn(ctx).Then(at...).Commit()
+	if errors.Is(err, rpctypes.ErrCompacted) {
+		r, err = b.cli.Txn(ctx).Then(now...).Commit()
+	}
+	if err != nil {
+		return err
+	}
+	for j, i := range idx {
+		s.anc[i].exists = first(r.Responses[j]) != nil
+	}
+	return nil
+}
+
+// notFound is v2's "Key not found" for s's key, its cause the outermost
+// missing directory on the path (missing), which may need the ancestors
+// probed.
+func (b *Backend) notFound(ctx context.Context, s *state) (*backend.Response, error) {
+	if err := b.probeAncestors(ctx, s); err != nil {
+		return nil, err
+	}
+	return errorResp(v2api.EcodeKeyNotFound, s.missing(), s.rev), nil
 }
 
 func first(r *pb.ResponseOp) *mvccpb.KeyValue {
@@ -146,7 +193,8 @@ func (s *state) fileAncestor() string {
 }
 
 // missing is the cause of v2's "Key not found" for the key: the
-// outermost missing directory on its path, else the key itself.
+// outermost missing directory on its path, else the key itself. It needs
+// the ancestors probed (notFound does so).
 func (s *state) missing() string {
 	for _, a := range s.anc {
 		if !a.exists && a.file == nil {
