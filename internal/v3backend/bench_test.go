@@ -156,6 +156,7 @@ func BenchmarkOps(bm *testing.B) {
 	}{
 		{"set-beside-10k", backend.Op{Kind: backend.Set, Key: p + "/big/k", Value: "v", HasValue: true}},
 		{"get-beside-10k", backend.Op{Kind: backend.Get, Key: p + "/big/k"}},
+		{"push-into-10k", backend.Op{Kind: backend.CreateInOrder, Key: p + "/big", Value: "v", HasValue: true}},
 	} {
 		bm.Run(c.name, func(bm *testing.B) {
 			bm.ReportAllocs()
@@ -178,7 +179,7 @@ func fillDir(t testing.TB, b *Backend, dir string, n int) {
 	ctx := context.Background()
 	ops := []clientv3.Op{clientv3.OpPut(dir+"/", "")}
 	for i := range n {
-		ops = append(ops, clientv3.OpPut(fmt.Sprintf("%s/%020d", dir, i), "v"))
+		ops = append(ops, clientv3.OpPut(fmt.Sprintf("%s/k%05d", dir, i), "v"))
 		if len(ops) == maxTxnOps || i == n-1 {
 			if _, err := b.cli.Txn(ctx).Then(ops...).Commit(); err != nil {
 				t.Fatal(err)

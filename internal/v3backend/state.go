@@ -50,6 +50,11 @@ type ancestor struct {
 type readOpts struct {
 	subtree bool // all keys below, not just two
 	oldest  bool // the oldest key below
+	// markerOnly reads of the directory only its marker (below holds it
+	// or nothing), by exact key: for push, which needs nothing else of
+	// the directory, and whose directory (a queue) may hold many keys,
+	// every one of which a prefix range makes the server visit.
+	markerOnly bool
 }
 
 // read reads key's state in one linearizable transaction.
@@ -60,9 +65,12 @@ func (b *Backend) read(ctx context.Context, key string, o readOpts) (*state, err
 	}
 	p := dirPrefix(key)
 	ops := []clientv3.Op{clientv3.OpGet(key)}
-	if o.subtree {
+	switch {
+	case o.subtree:
 		ops = append(ops, clientv3.OpGet(p, clientv3.WithPrefix()))
-	} else {
+	case o.markerOnly:
+		ops = append(ops, clientv3.OpGet(p))
+	default:
 		ops = append(ops, clientv3.OpGet(p, clientv3.WithPrefix(), clientv3.WithLimit(2)))
 	}
 	if o.oldest {
