@@ -63,8 +63,28 @@ func (b *Backend) read(ctx context.Context, key string, o readOpts) (*state, err
 	if 3+2*len(anc) > maxTxnOps {
 		return nil, &limitError{"key has too many levels for one transaction"}
 	}
+	ops := readOps(key, anc, o)
+	r, err := b.cli.Txn(ctx).Then(ops...).Commit()
+	if errors.Is(err, rpctypes.ErrPermissionDenied) && len(anc) > 0 {
+		// A v3 user whose role covers "/app/" but not the key "/app"
+		// may still use the keys: read without the ancestors, whose
+		// checks (Not a directory, parent markers) are then skipped.
+		ops = ops[:len(ops)-2*len(anc)]
+		anc = nil
+		r, err = b.cli.Txn(ctx).Then(ops...).Commit()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return parseState(key, anc, o, r.Responses, r.Header.Revision), nil
+}
+
+// readOps are the gets of read: the key, its directory prefix as o says,
+// and each ancestor's file and marker.
+func readOps(key string, anc []string, o readOpts) []clientv3.Op {
 	p := dirPrefix(key)
-	ops := []clientv3.Op{clientv3.OpGet(key)}
+	ops := make([]clientv3.Op, 0, 3+2*len(anc))
+	ops = append(ops, clientv3.OpGet(key))
 	switch {
 	case o.subtree:
 		ops = append(ops, clientv3.OpGet(p, clientv3.WithPrefix()))
@@ -84,20 +104,13 @@ func (b *Backend) read(ctx context.Context, key string, o readOpts) (*state, err
 	for _, a := range anc {
 		ops = append(ops, clientv3.OpGet(a), clientv3.OpGet(a+"/"))
 	}
-	r, err := b.cli.Txn(ctx).Then(ops...).Commit()
-	if errors.Is(err, rpctypes.ErrPermissionDenied) && len(anc) > 0 {
-		// A v3 user whose role covers "/app/" but not the key "/app"
-		// may still use the keys: read without the ancestors, whose
-		// checks (Not a directory, parent markers) are then skipped.
-		ops = ops[:len(ops)-2*len(anc)]
-		anc = nil
-		r, err = b.cli.Txn(ctx).Then(ops...).Commit()
-	}
-	if err != nil {
-		return nil, err
-	}
-	rs := r.Responses
-	s := &state{key: key, rev: r.Header.Revision}
+	return ops
+}
+
+// parseState makes the state of the answers to readOps(key, anc, o), read
+// at revision rev.
+func parseState(key string, anc []string, o readOpts, rs []*pb.ResponseOp, rev int64) *state {
+	s := &state{key: key, rev: rev}
 	if key != "/" {
 		s.file = first(rs[0])
 	}
@@ -113,7 +126,7 @@ func (b *Backend) read(ctx context.Context, key string, o readOpts) (*state, err
 		s.anc = append(s.anc, an)
 		i += 2
 	}
-	return s, nil
+	return s
 }
 
 // probeAncestors learns, for the ancestors without a marker and not
