@@ -33,7 +33,7 @@ func (b *Backend) createInOrder(ctx context.Context, op *backend.Op) (*backend.R
 	}
 	defer b.done(l)
 	for attempt := 0; attempt < maxAttempts; attempt++ {
-		s, err := b.read(ctx, op.Key, readOpts{})
+		s, err := b.read(ctx, op.Key, readOpts{markerOnly: true})
 		if err != nil {
 			return nil, err
 		}

@@ -36,7 +36,7 @@ func (b *Backend) setTTL(ctx context.Context, op *backend.Op) (*backend.Response
 		case s.file == nil && s.isDir():
 			return b.dirTTL(ctx, op.Key, l)
 		case s.file == nil:
-			return errorResp(v2api.EcodeKeyNotFound, s.missing(), s.rev), nil
+			return b.notFound(ctx, s)
 		}
 		keyLease := l.id
 		if keyLease == 0 {
@@ -89,7 +89,7 @@ func (b *Backend) dirTTL(ctx context.Context, key string, l *newLease) (*backend
 		case s.file != nil:
 			return errorResp(v2api.EcodeNotFile, key, s.rev), nil
 		case !s.isDir():
-			return errorResp(v2api.EcodeKeyNotFound, s.missing(), s.rev), nil
+			return b.notFound(ctx, s)
 		}
 		marker := s.marker()
 		oldLease := int64(s.inheritedLease())
