@@ -47,6 +47,24 @@ func (b *Backend) done(l *newLease) {
 	}
 }
 
+// commitLeased commits g's transaction for a write that may attach the
+// new lease l. ok is false when the guard failed: what was read changed,
+// and the caller reads again. On success the lease counts as used (done
+// will not revoke it), and the returned TTL cache already knows it, so
+// the answer's ttl needs no extra round trip.
+func (b *Backend) commitLeased(ctx context.Context, g *guard, l *newLease) (rev int64, t *ttls, ok bool, err error) {
+	r, err := g.commit(ctx, b)
+	if err != nil || !r.Succeeded {
+		return 0, nil, false, err
+	}
+	l.used = true
+	t = b.newTTLs()
+	if l.id != 0 {
+		t.fresh(l.id, l.granted, l.at)
+	}
+	return r.Header.Revision, t, true, nil
+}
+
 // put answers Set, Create, Update and CompareAndSwap: it reads the key
 // and its ancestors, decides as v2 would, and commits the write in one
 // transaction guarded by everything it read (the key's revision or
@@ -156,18 +174,12 @@ func (b *Backend) put(ctx context.Context, op *backend.Op) (*backend.Response, e
 		} else {
 			g.ops = append(g.ops, clientv3.OpPut(op.Key, op.Value, clientv3.WithLease(keyLease)))
 		}
-		r, err := g.commit(ctx, b)
+		rev, t, ok, err := b.commitLeased(ctx, g, l)
 		if err != nil {
 			return nil, err
 		}
-		if !r.Succeeded {
+		if !ok {
 			continue
-		}
-		l.used = true
-		rev := r.Header.Revision
-		t := b.newTTLs()
-		if l.id != 0 {
-			t.fresh(l.id, l.granted, l.at)
 		}
 		var n *v2api.Node
 		if mkdir {
