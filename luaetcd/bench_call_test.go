@@ -29,8 +29,12 @@ const benchKey = "/bench/micro"
 
 // benchLua runs body (Lua statements using cli) b.N times in one Lua
 // loop, after setup.
-func benchLua(b *testing.B, setup, body string) {
-	L := luaetcd.NewState(context.Background(), luaetcd.WithEndpoints(etcdServer.ClientURL))
+func benchLua(b *testing.B, setup, body string) { benchLuaAPI(b, luaetcd.APIv2, setup, body) }
+
+// benchLuaAPI is benchLua with the clients on api (the v2 HTTP backend
+// or the v3 one).
+func benchLuaAPI(b *testing.B, api, setup, body string) {
+	L := luaetcd.NewState(context.Background(), luaetcd.WithEndpoints(etcdServer.ClientURL), luaetcd.WithAPI(api))
 	defer L.Close()
 	if err := L.DoString(`cli = assert(require('etcd.luasocket').new())
 		assert(cli:set('` + benchKey + `', 'hello'))
@@ -56,6 +60,18 @@ func BenchmarkCallGetLua(b *testing.B) {
 
 func BenchmarkCallSetLua(b *testing.B) {
 	benchLua(b, "", `local r, err = cli:set('`+benchKey+`', 'hello'); if not r or r.status ~= 200 then error(err) end`)
+}
+
+// BenchmarkCallGetLuaV3 and BenchmarkCallSetLuaV3 are the same calls on
+// the v3 backend (one read transaction for a get; a read and a guarded
+// commit for a set). Their floor, plain clientv3, is in
+// internal/v3backend's BenchmarkOps and cmd/luaetcd-bench's clientv3 rows.
+func BenchmarkCallGetLuaV3(b *testing.B) {
+	benchLuaAPI(b, luaetcd.APIv3, "", `local r, err = cli:get('`+benchKey+`'); if not r or r.status ~= 200 then error(err) end`)
+}
+
+func BenchmarkCallSetLuaV3(b *testing.B) {
+	benchLuaAPI(b, luaetcd.APIv3, "", `local r, err = cli:set('`+benchKey+`', 'hello'); if not r or r.status ~= 200 then error(err) end`)
 }
 
 // BenchmarkCallGetV2HTTP is the protocol layer alone: the operation

@@ -277,8 +277,12 @@ type luaWorker struct {
 	id   string
 }
 
-func newLuaWorker(url, work, id string) *luaWorker {
-	return &luaWorker{L: luaetcd.NewState(context.Background(), luaetcd.WithEndpoints(url)), work: work, id: id}
+// newLuaWorker makes the Lua state of one goroutine, its clients on api
+// (luaetcd.APIv2: the v2 HTTP backend; APIv3: the v3 backend). The
+// script is the same for both.
+func newLuaWorker(url, api, work, id string) *luaWorker {
+	L := luaetcd.NewState(context.Background(), luaetcd.WithEndpoints(url), luaetcd.WithAPI(api))
+	return &luaWorker{L: L, work: work, id: id}
 }
 
 func (w *luaWorker) close() { w.L.Close() }

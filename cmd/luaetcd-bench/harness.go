@@ -15,6 +15,7 @@ import (
 
 	"github.com/luaetcd/go-luaetcd/luaetcd"
 	lua "github.com/yuin/gopher-lua"
+	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
 // stepper paces one worker. The first more() waits until every worker of
@@ -82,7 +83,8 @@ type row struct {
 	AllocsPerOp float64 // -1: not measured
 	BytesPerOp  float64 // -1: not measured
 	RSS         int64   // bytes
-	Ratio       float64 // ops/s relative to go-http at the same concurrency; 0: none
+	Ratio       float64 // ops/s relative to the floor (floorOf) at the same concurrency; 0: none
+	V2Ratio     float64 // lua-v3 only: ops/s relative to lua (v2 backend); 0: none
 	Rounds      int
 
 	// Raw data of the rounds, merged by mergeRounds.
@@ -124,6 +126,7 @@ type env struct {
 	o                options
 	tr               *http.Transport
 	raw              *rawClient
+	v3               *clientv3.Client // shared by the clientv3 workers and the v3 wait writer
 }
 
 func newEnv(url, bin, script string, o options) *env {
@@ -132,7 +135,7 @@ func newEnv(url, bin, script string, o options) *env {
 		raw: &rawClient{hc: &http.Client{Transport: tr}, base: url}}
 }
 
-// setup writes the directory that readdir lists.
+// setup writes the directory that readdir lists, through the v2 API.
 func (e *env) setup(ctx context.Context) error {
 	for i := 0; i < dirSize; i++ {
 		if _, err := e.raw.expect(ctx, "PUT", fmt.Sprintf("%s/k%03d", dirKey, i), "", writeForm, 200, 201); err != nil {
@@ -140,6 +143,32 @@ func (e *env) setup(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// setupV3 connects the clientv3 client and writes the readdir directory
+// into the v3 keyspace (on etcd 3.5 a store apart from the v2 one)
+// through the v3 backend, so that it is in the backend's layout, with
+// its directory markers, as a v3 user of luaetcd would have written it.
+func (e *env) setupV3(ctx context.Context) error {
+	v3, err := newClientv3(e.url)
+	if err != nil {
+		return err
+	}
+	e.v3 = v3
+	L := luaetcd.NewState(ctx, luaetcd.WithEndpoints(e.url), luaetcd.WithAPI(luaetcd.APIv3))
+	defer L.Close()
+	return L.DoString(fmt.Sprintf(`local cli = assert(require('etcd.luasocket').new())
+for i = 0, %d do
+  local r, err = cli:set(string.format('%s/k%%03d', i), 'hello')
+  assert(r and (r.status == 200 or r.status == 201), err or r.status)
+end`, dirSize-1, dirKey))
+}
+
+// close releases the clientv3 client.
+func (e *env) close() {
+	if e.v3 != nil {
+		e.v3.Close()
+	}
 }
 
 func (e *env) newWorker(impl, work string, id int) (worker, error) {
@@ -150,7 +179,14 @@ func (e *env) newWorker(impl, work string, id int) (worker, error) {
 	case "go-v2":
 		return newV2Worker(e.tr, e.url, work, key)
 	case "lua":
-		return newLuaWorker(e.url, work, strconv.Itoa(id)), nil
+		return newLuaWorker(e.url, luaetcd.APIv2, work, strconv.Itoa(id)), nil
+	case "lua-v3":
+		return newLuaWorker(e.url, luaetcd.APIv3, work, strconv.Itoa(id)), nil
+	case "clientv3":
+		if e.v3 == nil {
+			return nil, fmt.Errorf("clientv3: setup has not run")
+		}
+		return &v3Worker{cli: e.v3, work: work, key: key}, nil
 	}
 	return nil, fmt.Errorf("unknown implementation %q", impl)
 }
@@ -231,13 +267,37 @@ func (e *env) runRow(work, impl string, n int) (row, error) {
 // about to wait, so that the wait is parked in etcd when the write comes.
 const notifyPause = time.Millisecond
 
+// notifier returns the writer of wait-notify for impl: a go-http PUT
+// for the v2 implementations, a clientv3 Put for the v3 ones (each waits
+// in its own store). write returns the index (revision) it wrote at.
+func (e *env) notifier(impl, key string) func(context.Context) (uint64, error) {
+	if isV3(impl) {
+		return func(ctx context.Context) (uint64, error) {
+			r, err := e.v3.Put(ctx, key, benchValueJSON)
+			if err != nil {
+				return 0, err
+			}
+			return uint64(r.Header.Revision), nil
+		}
+	}
+	return func(ctx context.Context) (uint64, error) {
+		r, err := e.raw.expect(ctx, "PUT", key, "", writeForm, 200, 201)
+		if err != nil {
+			return 0, err
+		}
+		return r.Node.ModifiedIndex, nil
+	}
+}
+
 // runWait measures wait-notify: impl waits on a key; a go-http writer
-// sets it. The latency is from the write sent to the wait returning.
+// (clientv3 for the v3 implementations) sets it. The latency is from the
+// write sent to the wait returning.
 func (e *env) runWait(impl string) (row, error) {
 	ctx := context.Background()
 	const id = 0
 	key := fmt.Sprintf("/bench/wait/%d", id)
-	r0, err := e.raw.expect(ctx, "PUT", key, "", writeForm, 200, 201)
+	write := e.notifier(impl, key)
+	idx0, err := write(ctx)
 	if err != nil {
 		return row{}, err
 	}
@@ -246,7 +306,7 @@ func (e *env) runWait(impl string) (row, error) {
 		return row{}, err
 	}
 	clock := &rowClock{start: make(chan struct{})}
-	st := &stepper{row: clock, index: r0.Node.ModifiedIndex + 1,
+	st := &stepper{row: clock, index: idx0 + 1,
 		readyCh: make(chan struct{}, 1), doneCh: make(chan time.Time, 1)}
 	var notify []time.Duration
 	var werr error
@@ -262,7 +322,7 @@ func (e *env) runWait(impl string) (row, error) {
 			}
 			time.Sleep(notifyPause)
 			t0 := time.Now()
-			if _, err := e.raw.expect(ctx, "PUT", key, "", writeForm, 200, 201); err != nil {
+			if _, err := write(ctx); err != nil {
 				werr = err
 				return
 			}

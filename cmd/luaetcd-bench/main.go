@@ -18,6 +18,12 @@
 //	runner    (concurrency 1 only) the built luaetcd binary running the
 //	          same script, process start included: time per op is the
 //	          process's wall time / ops
+//	clientv3  plain go.etcd.io/etcd/client/v3, one shared client, doing
+//	          at minimum what each workload asks of the v3 API (Put, Get,
+//	          Txn on ModRevision, Get of a prefix, a creating Txn, Watch):
+//	          the floor of the v3 backend
+//	lua-v3    the same Lua workload with luaetcd.WithAPI(APIv3): the v2
+//	          semantics served from the v3 API by internal/v3backend
 //
 // plus the wait-notify latency (a writer sets a key that a waiting client
 // waits on: time from the write sent to the wait returning), the runner's
@@ -79,7 +85,7 @@ func main() {
 	flag.StringVar(&o.chart, "chart", "bench/chart.svg", "where to write the SVG chart (empty: none)")
 	flag.StringVar(&conc, "conc", "1,2,4,8,16", "concurrencies (goroutines)")
 	flag.StringVar(&works, "workloads", "set,get,cas,readdir,push,wait", "workloads to run")
-	flag.StringVar(&impls, "impls", "go-http,lua,go-v2,runner", "implementations to run")
+	flag.StringVar(&impls, "impls", "go-http,lua,go-v2,runner,clientv3,lua-v3", "implementations to run")
 	flag.IntVar(&o.runnerOps, "runner-ops", 100, "operations per runner process")
 	flag.StringVar(&o.luaetcdBin, "luaetcd", "", "prebuilt luaetcd binary (default: go build ./cmd/luaetcd)")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run")
@@ -227,14 +233,20 @@ func run(o options) error {
 	logf("etcd at %s (child process)", url)
 
 	env := newEnv(url, bin, scriptPath, o)
+	defer env.close()
 	if err := env.setup(context.Background()); err != nil {
 		return err
+	}
+	if o.impls["clientv3"] || o.impls["lua-v3"] {
+		if err := env.setupV3(context.Background()); err != nil {
+			return err
+		}
 	}
 	res := &results{Machine: machineInfo(), Duration: o.duration, RunnerOps: o.runnerOps, Fsync: o.fsync, Rounds: o.rounds}
 	start := time.Now()
 	load0 := loadAvg()
 	var impls []string
-	for _, impl := range []string{"go-http", "lua", "go-v2"} {
+	for _, impl := range []string{"go-http", "lua", "go-v2", "clientv3", "lua-v3"} {
 		if o.impls[impl] {
 			impls = append(impls, impl)
 		}

@@ -36,18 +36,36 @@ func (res *results) find(work, impl string, conc int) *row {
 	return nil
 }
 
+// floorOf is the implementation a row is compared with: the plain
+// clientv3 program for the v3 rows, the plain net/http one for the rest.
+func floorOf(impl string) string {
+	if isV3(impl) {
+		return "clientv3"
+	}
+	return "go-http"
+}
+
+// ratioOf is r's speed relative to base: ops/s over ops/s, or for wait,
+// where latency is what counts, base's p50 over r's p50. 0: none.
+func ratioOf(r, base *row) float64 {
+	if base == nil || base.OpsPerSec <= 0 {
+		return 0
+	}
+	if r.Work == "wait" {
+		if r.P50 > 0 {
+			return float64(base.P50) / float64(r.P50)
+		}
+		return 0
+	}
+	return r.OpsPerSec / base.OpsPerSec
+}
+
 func (res *results) ratios() {
 	for i := range res.Rows {
 		r := &res.Rows[i]
-		if base := res.find(r.Work, "go-http", r.Conc); base != nil && base.OpsPerSec > 0 {
-			if r.Work == "wait" {
-				// Latency is what counts: the ratio is floor p50 / this p50.
-				if r.P50 > 0 {
-					r.Ratio = float64(base.P50) / float64(r.P50)
-				}
-				continue
-			}
-			r.Ratio = r.OpsPerSec / base.OpsPerSec
+		r.Ratio = ratioOf(r, res.find(r.Work, floorOf(r.Impl), r.Conc))
+		if r.Impl == "lua-v3" {
+			r.V2Ratio = ratioOf(r, res.find(r.Work, "lua", r.Conc))
 		}
 	}
 }
@@ -81,20 +99,24 @@ func (res *results) markdown(chart string) string {
 	}
 	fmt.Fprintf(&b, "Machine: %s; %s. Each row: %d rounds of %v, implementations in rotating order, ops/s = median of the rounds, latencies and allocations over all operations (runner rows: processes of %d ops until %v had passed). Load average before/after the run: %s. Whole run: %.0f s.\n\n",
 		res.Machine, fsync, res.Rounds, res.Duration, res.RunnerOps, res.Duration, res.Load, res.Elapsed.Seconds())
-	b.WriteString("| workload | goroutines | implementation | ops/s | p50 | p99 | allocs/op | B/op | RSS MiB | × go-http |\n")
-	b.WriteString("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|\n")
+	b.WriteString("× floor: ops/s over the floor's at the same concurrency (for wait: the floor's p50 over this p50); the floor of the v2 rows is go-http, of the v3 rows (clientv3, lua-v3) clientv3. × lua: lua-v3 over lua (the same script on the v2 backend).\n\n")
+	b.WriteString("| workload | goroutines | implementation | ops/s | p50 | p99 | allocs/op | B/op | RSS MiB | × floor | × lua |\n")
+	b.WriteString("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range res.Rows {
-		ratio := "—"
+		ratio, v2ratio := "—", "—"
 		if r.Ratio > 0 {
 			ratio = fmt.Sprintf("%.2f", r.Ratio)
+		}
+		if r.V2Ratio > 0 {
+			v2ratio = fmt.Sprintf("%.2f", r.V2Ratio)
 		}
 		ops := fmt.Sprintf("%.0f", r.OpsPerSec)
 		if r.Work == "wait" {
 			ops = "—"
 		}
-		fmt.Fprintf(&b, "| %s | %d | %s | %s | %s | %s | %s | %s | %.0f | %s |\n",
+		fmt.Fprintf(&b, "| %s | %d | %s | %s | %s | %s | %s | %s | %.0f | %s | %s |\n",
 			r.Work, r.Conc, r.Impl, ops, fmtDur(r.P50), fmtDur(r.P99),
-			fmtNum(r.AllocsPerOp, 1), fmtNum(r.BytesPerOp, 0), float64(r.RSS)/(1<<20), ratio)
+			fmtNum(r.AllocsPerOp, 1), fmtNum(r.BytesPerOp, 0), float64(r.RSS)/(1<<20), ratio, v2ratio)
 	}
 	b.WriteString("\n")
 	for _, st := range []struct {
@@ -127,6 +149,7 @@ func (res *results) svg() string {
 	works := []string{"set", "get"}
 	impls := []struct{ name, color string }{
 		{"go-http", "#1f77b4"}, {"lua", "#d62728"}, {"go-v2", "#2ca02c"},
+		{"clientv3", "#9467bd"}, {"lua-v3", "#ff7f0e"},
 	}
 	const (
 		pw, ph         = 420.0, 300.0 // panel

@@ -38,7 +38,7 @@ func (b *Backend) del(ctx context.Context, op *backend.Op) (*backend.Response, e
 		}
 		isFile, isDir := s.file != nil, s.isDir()
 		if !isFile && !isDir {
-			return errorResp(v2api.EcodeKeyNotFound, s.missing(), s.rev), nil
+			return b.notFound(ctx, s)
 		}
 		action := v2api.ActionDelete
 		if kind == backend.CompareAndDelete {

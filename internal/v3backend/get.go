@@ -34,7 +34,7 @@ func (b *Backend) get(ctx context.Context, op *backend.Op) (*backend.Response, e
 	case s.fileAncestor() != "":
 		return errorResp(v2api.EcodeNotDir, s.fileAncestor(), s.rev), nil
 	default:
-		return errorResp(v2api.EcodeKeyNotFound, s.missing(), s.rev), nil
+		return b.notFound(ctx, s)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err

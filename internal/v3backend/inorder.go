@@ -33,7 +33,7 @@ func (b *Backend) createInOrder(ctx context.Context, op *backend.Op) (*backend.R
 	}
 	defer b.done(l)
 	for attempt := 0; attempt < maxAttempts; attempt++ {
-		s, err := b.read(ctx, op.Key, readOpts{})
+		s, err := b.read(ctx, op.Key, readOpts{markerOnly: true})
 		if err != nil {
 			return nil, err
 		}
@@ -67,18 +67,12 @@ func (b *Backend) createInOrder(ctx context.Context, op *backend.Op) (*backend.R
 		// Nothing at or after the name: digits sort before ':'.
 		g.cmps = append(g.cmps, clientv3.Compare(clientv3.CreateRevision(key), "=", 0).WithRange(p+":"))
 		g.ops = append(g.ops, clientv3.OpPut(key, op.Value, clientv3.WithLease(keyLease)))
-		r, err := g.commit(ctx, b)
+		rev, t, ok, err := b.commitLeased(ctx, g, l)
 		if err != nil {
 			return nil, err
 		}
-		if !r.Succeeded {
+		if !ok {
 			continue
-		}
-		l.used = true
-		rev := r.Header.Revision
-		t := b.newTTLs()
-		if l.id != 0 {
-			t.fresh(l.id, l.granted, l.at)
 		}
 		v := op.Value
 		n := &v2api.Node{Key: key, Value: &v, ModifiedIndex: uint64(rev), CreatedIndex: uint64(rev)}

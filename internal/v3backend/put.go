@@ -10,6 +10,7 @@ import (
 	"github.com/luaetcd/go-luaetcd/internal/backend"
 	"github.com/luaetcd/go-luaetcd/internal/v2api"
 	"go.etcd.io/etcd/api/v3/mvccpb"
+	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	clientv3 "go.etcd.io/etcd/client/v3"
 )
 
@@ -46,6 +47,24 @@ func (b *Backend) done(l *newLease) {
 	}
 }
 
+// commitLeased commits g's transaction for a write that may attach the
+// new lease l. ok is false when the guard failed: what was read changed,
+// and the caller reads again. On success the lease counts as used (done
+// will not revoke it), and the returned TTL cache already knows it, so
+// the answer's ttl needs no extra round trip.
+func (b *Backend) commitLeased(ctx context.Context, g *guard, l *newLease) (rev int64, t *ttls, ok bool, err error) {
+	r, err := g.commit(ctx, b)
+	if err != nil || !r.Succeeded {
+		return 0, nil, false, err
+	}
+	l.used = true
+	t = b.newTTLs()
+	if l.id != 0 {
+		t.fresh(l.id, l.granted, l.at)
+	}
+	return r.Header.Revision, t, true, nil
+}
+
 // put answers Set, Create, Update and CompareAndSwap: it reads the key
 // and its ancestors, decides as v2 would, and commits the write in one
 // transaction guarded by everything it read (the key's revision or
@@ -67,15 +86,33 @@ func (b *Backend) put(ctx context.Context, op *backend.Op) (*backend.Response, e
 			kind = backend.Update
 		}
 	}
+	var pre *state
+	// TTL: 0 (none given) or backend.NoTTL (lua-etcd's "ttl="): no lease.
+	if kind == backend.Set && !op.Dir && op.TTL <= 0 {
+		resp, s, err := b.fastSet(ctx, op)
+		switch {
+		case errors.Is(err, rpctypes.ErrPermissionDenied):
+			// The guard names the ancestors, which the user may not
+			// read: the general path knows what to do without them.
+		case err != nil:
+			return nil, err
+		case resp != nil:
+			return resp, nil
+		}
+		pre = s
+	}
 	l, err := b.leaseFor(ctx, op.TTL)
 	if err != nil {
 		return nil, err
 	}
 	defer b.done(l)
 	for attempt := 0; attempt < maxAttempts; attempt++ {
-		s, err := b.read(ctx, op.Key, readOpts{})
-		if err != nil {
-			return nil, err
+		s := pre
+		pre = nil
+		if s == nil {
+			if s, err = b.read(ctx, op.Key, readOpts{}); err != nil {
+				return nil, err
+			}
 		}
 		if a := s.fileAncestor(); a != "" {
 			return errorResp(v2api.EcodeNotDir, a, s.rev), nil
@@ -98,7 +135,7 @@ func (b *Backend) put(ctx context.Context, op *backend.Op) (*backend.Response, e
 			status, action = http.StatusCreated, v2api.ActionCreate
 		case backend.Update:
 			if !isFile && !isDir {
-				return errorResp(v2api.EcodeKeyNotFound, s.missing(), s.rev), nil
+				return b.notFound(ctx, s)
 			}
 			if isDir {
 				if op.HasValue && op.Value != "" && !op.Dir {
@@ -110,7 +147,7 @@ func (b *Backend) put(ctx context.Context, op *backend.Op) (*backend.Response, e
 			action = v2api.ActionUpdate
 		case backend.CompareAndSwap:
 			if !isFile && !isDir {
-				return errorResp(v2api.EcodeKeyNotFound, s.missing(), s.rev), nil
+				return b.notFound(ctx, s)
 			}
 			if isDir {
 				return errorResp(v2api.EcodeNotFile, op.Key, s.rev), nil
@@ -137,18 +174,12 @@ func (b *Backend) put(ctx context.Context, op *backend.Op) (*backend.Response, e
 		} else {
 			g.ops = append(g.ops, clientv3.OpPut(op.Key, op.Value, clientv3.WithLease(keyLease)))
 		}
-		r, err := g.commit(ctx, b)
+		rev, t, ok, err := b.commitLeased(ctx, g, l)
 		if err != nil {
 			return nil, err
 		}
-		if !r.Succeeded {
+		if !ok {
 			continue
-		}
-		l.used = true
-		rev := r.Header.Revision
-		t := b.newTTLs()
-		if l.id != 0 {
-			t.fresh(l.id, l.granted, l.at)
 		}
 		var n *v2api.Node
 		if mkdir {
@@ -169,6 +200,52 @@ func (b *Backend) put(ctx context.Context, op *backend.Op) (*backend.Response, e
 		return eventResp(status, ev, rev), nil
 	}
 	return nil, errContention
+}
+
+// fastSet is a plain set (no TTL, not a directory) in one round trip
+// when the tree is as this backend leaves it: every ancestor a directory
+// with its marker, on no lease (so the key inherits none), and nothing
+// below the key. The transaction asserts exactly that and puts the key,
+// taking its previous version (for 200/201 and prevNode) from the put
+// itself; otherwise it runs read's gets instead and returns their state,
+// and put decides and commits as for any write (two round trips, as
+// without this path). What the guard asserts is what the general path
+// would have read and guarded, so the outcome is the same.
+func (b *Backend) fastSet(ctx context.Context, op *backend.Op) (*backend.Response, *state, error) {
+	anc := ancestors(op.Key)
+	if 1+3*len(anc) > maxTxnOps {
+		return nil, nil, nil
+	}
+	cmps := make([]clientv3.Cmp, 0, 1+3*len(anc))
+	for _, a := range anc {
+		cmps = append(cmps,
+			clientv3.Compare(clientv3.CreateRevision(a), "=", 0),
+			clientv3.Compare(clientv3.CreateRevision(a+"/"), ">", 0),
+			clientv3.Compare(clientv3.LeaseValue(a+"/"), "=", clientv3.NoLease))
+	}
+	cmps = append(cmps, clientv3.Compare(clientv3.CreateRevision(dirPrefix(op.Key)), "=", 0).WithPrefix())
+	r, err := b.cli.Txn(ctx).If(cmps...).
+		Then(clientv3.OpPut(op.Key, op.Value, clientv3.WithPrevKV())).
+		Else(readOps(op.Key, anc, readOpts{})...).Commit()
+	if err != nil {
+		return nil, nil, err
+	}
+	if !r.Succeeded {
+		return nil, parseState(op.Key, anc, readOpts{}, r.Responses, r.Header.Revision), nil
+	}
+	rev := r.Header.Revision
+	prev := r.Responses[0].GetResponsePut().GetPrevKv()
+	v := op.Value
+	n := &v2api.Node{Key: op.Key, Value: &v, ModifiedIndex: uint64(rev), CreatedIndex: uint64(rev)}
+	ev := &v2api.Event{Action: v2api.ActionSet, Node: n}
+	status := http.StatusCreated
+	if prev != nil {
+		status = http.StatusOK
+		n.CreatedIndex = uint64(prev.CreateRevision)
+		ev.PrevNode = b.newTTLs().fileNode(ctx, prev)
+	}
+	b.released(ctx, []*mvccpb.KeyValue{prev}, 0, false)
+	return eventResp(status, ev, rev), nil, nil
 }
 
 // compareFailure is v2's cause of a failed compare-and-swap or

@@ -36,7 +36,7 @@ func (b *Backend) setTTL(ctx context.Context, op *backend.Op) (*backend.Response
 		case s.file == nil && s.isDir():
 			return b.dirTTL(ctx, op.Key, l)
 		case s.file == nil:
-			return errorResp(v2api.EcodeKeyNotFound, s.missing(), s.rev), nil
+			return b.notFound(ctx, s)
 		}
 		keyLease := l.id
 		if keyLease == 0 {
@@ -46,18 +46,12 @@ func (b *Backend) setTTL(ctx context.Context, op *backend.Op) (*backend.Response
 		g.parents(s)
 		g.keyUnchanged(op.Key, s.file)
 		g.ops = append(g.ops, clientv3.OpPut(op.Key, "", clientv3.WithIgnoreValue(), clientv3.WithLease(keyLease)))
-		r, err := g.commit(ctx, b)
+		rev, t, ok, err := b.commitLeased(ctx, g, l)
 		if err != nil {
 			return nil, err
 		}
-		if !r.Succeeded {
+		if !ok {
 			continue
-		}
-		l.used = true
-		rev := r.Header.Revision
-		t := b.newTTLs()
-		if l.id != 0 {
-			t.fresh(l.id, l.granted, l.at)
 		}
 		v := string(s.file.Value)
 		n := &v2api.Node{Key: op.Key, Value: &v, ModifiedIndex: uint64(rev), CreatedIndex: uint64(s.file.CreateRevision)}
@@ -89,7 +83,7 @@ func (b *Backend) dirTTL(ctx context.Context, key string, l *newLease) (*backend
 		case s.file != nil:
 			return errorResp(v2api.EcodeNotFile, key, s.rev), nil
 		case !s.isDir():
-			return errorResp(v2api.EcodeKeyNotFound, s.missing(), s.rev), nil
+			return b.notFound(ctx, s)
 		}
 		marker := s.marker()
 		oldLease := int64(s.inheritedLease())
@@ -113,18 +107,12 @@ func (b *Backend) dirTTL(ctx context.Context, key string, l *newLease) (*backend
 			g.ops = append(g.ops, clientv3.OpPut(string(kv.Key), "", clientv3.WithIgnoreValue(), clientv3.WithLease(newLease)))
 			prev = append(prev, kv)
 		}
-		r, err := g.commit(ctx, b)
+		rev, t, ok, err := b.commitLeased(ctx, g, l)
 		if err != nil {
 			return nil, err
 		}
-		if !r.Succeeded {
+		if !ok {
 			continue
-		}
-		l.used = true
-		rev := r.Header.Revision
-		t := b.newTTLs()
-		if l.id != 0 {
-			t.fresh(l.id, l.granted, l.at)
 		}
 		n := &v2api.Node{Key: key, Dir: true, ModifiedIndex: uint64(rev), CreatedIndex: uint64(rev)}
 		if marker != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 
+	"github.com/luaetcd/go-luaetcd/internal/backend"
+	"github.com/luaetcd/go-luaetcd/internal/v2api"
 	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
 	"go.etcd.io/etcd/api/v3/mvccpb"
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
@@ -35,6 +37,9 @@ type state struct {
 
 // ancestor is one directory above the key: its file (a conflict: v2's
 // "Not a directory"), its marker, and whether anything is below it.
+// exists is known from the read only when the marker is there; for an
+// ancestor without one it is learnt by probeAncestors, which only v2's
+// "Key not found" needs (its cause names the outermost missing one).
 type ancestor struct {
 	key          string
 	file, marker *mvccpb.KeyValue
@@ -45,6 +50,11 @@ type ancestor struct {
 type readOpts struct {
 	subtree bool // all keys below, not just two
 	oldest  bool // the oldest key below
+	// markerOnly reads of the directory only its marker (below holds it
+	// or nothing), by exact key: for push, which needs nothing else of
+	// the directory, and whose directory (a queue) may hold many keys,
+	// every one of which a prefix range makes the server visit.
+	markerOnly bool
 }
 
 // read reads key's state in one linearizable transaction.
@@ -53,20 +63,7 @@ func (b *Backend) read(ctx context.Context, key string, o readOpts) (*state, err
 	if 3+2*len(anc) > maxTxnOps {
 		return nil, &limitError{"key has too many levels for one transaction"}
 	}
-	p := dirPrefix(key)
-	ops := []clientv3.Op{clientv3.OpGet(key)}
-	if o.subtree {
-		ops = append(ops, clientv3.OpGet(p, clientv3.WithPrefix()))
-	} else {
-		ops = append(ops, clientv3.OpGet(p, clientv3.WithPrefix(), clientv3.WithLimit(2)))
-	}
-	if o.oldest {
-		ops = append(ops, clientv3.OpGet(p, clientv3.WithPrefix(), clientv3.WithLimit(1),
-			clientv3.WithSort(clientv3.SortByCreateRevision, clientv3.SortAscend)))
-	}
-	for _, a := range anc {
-		ops = append(ops, clientv3.OpGet(a), clientv3.OpGet(a+"/", clientv3.WithPrefix(), clientv3.WithLimit(1)))
-	}
+	ops := readOps(key, anc, o)
 	r, err := b.cli.Txn(ctx).Then(ops...).Commit()
 	if errors.Is(err, rpctypes.ErrPermissionDenied) && len(anc) > 0 {
 		// A v3 user whose role covers "/app/" but not the key "/app"
@@ -79,8 +76,41 @@ func (b *Backend) read(ctx context.Context, key string, o readOpts) (*state, err
 	if err != nil {
 		return nil, err
 	}
-	rs := r.Responses
-	s := &state{key: key, rev: r.Header.Revision}
+	return parseState(key, anc, o, r.Responses, r.Header.Revision), nil
+}
+
+// readOps are the gets of read: the key, its directory prefix as o says,
+// and each ancestor's file and marker.
+func readOps(key string, anc []string, o readOpts) []clientv3.Op {
+	p := dirPrefix(key)
+	ops := make([]clientv3.Op, 0, 3+2*len(anc))
+	ops = append(ops, clientv3.OpGet(key))
+	switch {
+	case o.subtree:
+		ops = append(ops, clientv3.OpGet(p, clientv3.WithPrefix()))
+	case o.markerOnly:
+		ops = append(ops, clientv3.OpGet(p))
+	default:
+		ops = append(ops, clientv3.OpGet(p, clientv3.WithPrefix(), clientv3.WithLimit(2)))
+	}
+	if o.oldest {
+		ops = append(ops, clientv3.OpGet(p, clientv3.WithPrefix(), clientv3.WithLimit(1),
+			clientv3.WithSort(clientv3.SortByCreateRevision, clientv3.SortAscend)))
+	}
+	// Each ancestor's file and marker, by exact key: a prefix range would
+	// do as well for the marker but costs the server a visit of every key
+	// below the ancestor (etcd counts a range's total whatever its limit),
+	// so a write next to a large directory would cost as much as reading it.
+	for _, a := range anc {
+		ops = append(ops, clientv3.OpGet(a), clientv3.OpGet(a+"/"))
+	}
+	return ops
+}
+
+// parseState makes the state of the answers to readOps(key, anc, o), read
+// at revision rev.
+func parseState(key string, anc []string, o readOpts, rs []*pb.ResponseOp, rev int64) *state {
+	s := &state{key: key, rev: rev}
 	if key != "/" {
 		s.file = first(rs[0])
 	}
@@ -91,17 +121,55 @@ func (b *Backend) read(ctx context.Context, key string, o readOpts) (*state, err
 		i++
 	}
 	for _, a := range anc {
-		an := ancestor{key: a, file: first(rs[i])}
-		if kv := first(rs[i+1]); kv != nil {
-			an.exists = true
-			if string(kv.Key) == a+"/" {
-				an.marker = kv
-			}
-		}
+		an := ancestor{key: a, file: first(rs[i]), marker: first(rs[i+1])}
+		an.exists = an.marker != nil
 		s.anc = append(s.anc, an)
 		i += 2
 	}
-	return s, nil
+	return s
+}
+
+// probeAncestors learns, for the ancestors without a marker and not
+// files, whether anything is below them (a directory another v3 client
+// made without markers), at the revision s was read at so that the state
+// stays one snapshot; at the current revision if that one was compacted
+// meanwhile.
+func (b *Backend) probeAncestors(ctx context.Context, s *state) error {
+	var idx []int
+	var at, now []clientv3.Op
+	for i, a := range s.anc {
+		if a.marker != nil || a.file != nil {
+			continue
+		}
+		idx = append(idx, i)
+		opts := []clientv3.OpOption{clientv3.WithPrefix(), clientv3.WithLimit(1), clientv3.WithKeysOnly()}
+		now = append(now, clientv3.OpGet(a.key+"/", opts...))
+		at = append(at, clientv3.OpGet(a.key+"/", append(opts, clientv3.WithRev(s.rev))...))
+	}
+	if len(idx) == 0 {
+		return nil
+	}
+	r, err := b.cli.Txn(ctx).Then(at...).Commit()
+	if errors.Is(err, rpctypes.ErrCompacted) {
+		r, err = b.cli.Txn(ctx).Then(now...).Commit()
+	}
+	if err != nil {
+		return err
+	}
+	for j, i := range idx {
+		s.anc[i].exists = first(r.Responses[j]) != nil
+	}
+	return nil
+}
+
+// notFound is v2's "Key not found" for s's key, its cause the outermost
+// missing directory on the path (missing), which may need the ancestors
+// probed.
+func (b *Backend) notFound(ctx context.Context, s *state) (*backend.Response, error) {
+	if err := b.probeAncestors(ctx, s); err != nil {
+		return nil, err
+	}
+	return errorResp(v2api.EcodeKeyNotFound, s.missing(), s.rev), nil
 }
 
 func first(r *pb.ResponseOp) *mvccpb.KeyValue {
@@ -146,7 +214,8 @@ func (s *state) fileAncestor() string {
 }
 
 // missing is the cause of v2's "Key not found" for the key: the
-// outermost missing directory on its path, else the key itself.
+// outermost missing directory on its path, else the key itself. It needs
+// the ancestors probed (notFound does so).
 func (s *state) missing() string {
 	for _, a := range s.anc {
 		if !a.exists && a.file == nil {
