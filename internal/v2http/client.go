@@ -76,7 +76,7 @@ type Config struct {
 	MaxBodySize int64
 	// StallTimeout is how long a request waits for the answer's headers
 	// before the endpoint counts as silent (stall.go): 0 means a third of
-	// the call's timeout, at most DefaultStallTimeout; < 0 never.
+	// the call's timeout, at most backend.DefaultStallTimeout; < 0 never.
 	StallTimeout time.Duration
 }
 

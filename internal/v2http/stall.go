@@ -46,15 +46,10 @@ import (
 //     until the timeout is a quiet watch, not a silent server.
 //
 // The stall bound is Config.StallTimeout when set (< 0: never abandon),
-// else a third of the call's timeout, at least minStall and at most
-// DefaultStallTimeout (2 s, also the bound of calls without a timeout).
-
-// DefaultStallTimeout is the longest stall bound the client picks itself.
-const DefaultStallTimeout = 2 * time.Second
+// else backend.StallBound's: a third of the call's timeout, from 100 ms
+// to 2 s (also the bound of calls without a timeout).
 
 const (
-	// minStall is the shortest stall bound the client picks itself.
-	minStall = 100 * time.Millisecond
 	// silentProbeTimeout bounds the probe that tells a silent server from
 	// a busy one while a write waits.
 	silentProbeTimeout = time.Second
@@ -86,24 +81,10 @@ func (e *stallError) Error() string { return e.reason }
 // stallKey carries a call's stall bound in its context.
 type stallKey struct{}
 
-// stallBound is the bound for a call with the given timeout (0: none) when
-// the configured StallTimeout is setting.
-func stallBound(setting, timeout time.Duration) time.Duration {
-	switch {
-	case setting < 0:
-		return 0
-	case setting > 0:
-		return setting
-	case timeout <= 0:
-		return DefaultStallTimeout
-	}
-	return max(minStall, min(timeout/3, DefaultStallTimeout))
-}
-
 // withCallTimeout returns the context of one call (Do): its timeout, whose
 // expiry has errCallTimeout as its cause, and its stall bound.
 func (c *Client) withCallTimeout(ctx context.Context, timeout time.Duration) (context.Context, context.CancelFunc) {
-	ctx = context.WithValue(ctx, stallKey{}, stallBound(c.stall, timeout))
+	ctx = context.WithValue(ctx, stallKey{}, backend.StallBound(c.stall, timeout))
 	if timeout <= 0 {
 		return ctx, func() {}
 	}
@@ -120,7 +101,7 @@ func (c *Client) stallFor(ctx context.Context) time.Duration {
 	if dl, ok := ctx.Deadline(); ok {
 		left = max(time.Until(dl), time.Millisecond)
 	}
-	return stallBound(c.stall, left)
+	return backend.StallBound(c.stall, left)
 }
 
 // progress is what an attempt has seen so far; its fields are set by

@@ -61,21 +61,6 @@ func newProxy(t *testing.T) *etcdtest.FaultProxy {
 	return p
 }
 
-func TestStallBound(t *testing.T) {
-	for _, c := range []struct{ setting, timeout, want time.Duration }{
-		{0, 60 * time.Second, 2 * time.Second},
-		{0, 3 * time.Second, time.Second},
-		{0, 0, 2 * time.Second},
-		{0, 150 * time.Millisecond, 100 * time.Millisecond},
-		{500 * time.Millisecond, 60 * time.Second, 500 * time.Millisecond},
-		{-1, 60 * time.Second, 0},
-	} {
-		if got := stallBound(c.setting, c.timeout); got != c.want {
-			t.Errorf("stallBound(%v, %v) = %v, want %v", c.setting, c.timeout, got, c.want)
-		}
-	}
-}
-
 // A read on a silent endpoint is abandoned after the stall bound (a third
 // of the 3 s timeout) for the next endpoint; the silent one becomes
 // suspect, with a hook record saying why, and the next read goes to the

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/luaetcd/go-luaetcd/internal/backend"
 	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"google.golang.org/grpc"
@@ -42,8 +43,6 @@ import (
 //     background GET /health is answered 200; then it is put back.
 
 const (
-	defaultStall       = 2 * time.Second
-	minStall           = 100 * time.Millisecond
 	silentProbeTimeout = time.Second
 	probeFirst         = 250 * time.Millisecond
 	probeMax           = 2 * time.Second
@@ -55,18 +54,6 @@ var (
 	errStalled     = errors.New("stalled")
 	errSilent      = errors.New("the member answers nothing")
 )
-
-func stallBound(setting, timeout time.Duration) time.Duration {
-	switch {
-	case setting < 0:
-		return 0
-	case setting > 0:
-		return setting
-	case timeout <= 0:
-		return defaultStall
-	}
-	return max(minStall, min(timeout/3, defaultStall))
-}
 
 // callWatch is what one Do carries through its RPCs.
 type callWatch struct {
@@ -95,7 +82,7 @@ type targetKey struct{}
 // withCall is Do's context: the call's timeout with errCallTimeout as its
 // cause, and its watch.
 func withCall(ctx context.Context, timeout, setting time.Duration) (context.Context, *callWatch, context.CancelFunc) {
-	w := &callWatch{stall: stallBound(setting, timeout)}
+	w := &callWatch{stall: backend.StallBound(setting, timeout)}
 	ctx = context.WithValue(ctx, callKey{}, w)
 	if timeout <= 0 {
 		return ctx, w, func() {}

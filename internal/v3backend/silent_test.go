@@ -15,21 +15,6 @@ import (
 	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
 )
 
-func TestStallBound(t *testing.T) {
-	for _, c := range []struct{ setting, timeout, want time.Duration }{
-		{0, 60 * time.Second, 2 * time.Second},
-		{0, 3 * time.Second, time.Second},
-		{0, 0, 2 * time.Second},
-		{0, 150 * time.Millisecond, 100 * time.Millisecond},
-		{500 * time.Millisecond, 60 * time.Second, 500 * time.Millisecond},
-		{-1, 60 * time.Second, 0},
-	} {
-		if got := stallBound(c.setting, c.timeout); got != c.want {
-			t.Errorf("stallBound(%v, %v) = %v, want %v", c.setting, c.timeout, got, c.want)
-		}
-	}
-}
-
 // Only requests that change nothing are abandoned and sent again.
 func TestReadOnlyRequests(t *testing.T) {
 	rng := &pb.RequestOp{Request: &pb.RequestOp_RequestRange{RequestRange: &pb.RangeRequest{Key: []byte("a")}}}
@@ -192,7 +177,7 @@ func runSilent(t *testing.T, eps []string, faulty string, timeout time.Duration,
 		t.Fatal("a loop did not end (a call hung)")
 	}
 
-	stall := stallBound(0, timeout)
+	stall := backend.StallBound(0, timeout)
 	t.Logf("timeout %v, stall bound %v; %s silent for %v", timeout, stall, faulty, faultFor)
 	for _, l := range []struct {
 		name string
