@@ -63,6 +63,28 @@ func (r *clusterRun) snapshot() []outcome {
 	return append([]outcome(nil), r.out...)
 }
 
+// setLoopGlobals gives a loop script (writer.lua, loop.lua) what it
+// reports through: running(), true until stop is set, and record(op, n,
+// status, err, value), which appends the call's outcome to out under mu.
+func setLoopGlobals(L *lua.LState, stop *atomic.Bool, mu *sync.Mutex, out *[]outcome) {
+	L.SetGlobal("running", L.NewFunction(func(L *lua.LState) int {
+		L.Push(lua.LBool(!stop.Load()))
+		return 1
+	}))
+	L.SetGlobal("record", L.NewFunction(func(L *lua.LState) int {
+		o := outcome{at: time.Now(), op: L.CheckString(1), n: L.CheckInt(2), value: L.Get(5)}
+		if s, ok := L.Get(3).(lua.LNumber); ok {
+			o.status = int(s)
+		} else {
+			o.err = L.OptString(4, "")
+		}
+		mu.Lock()
+		*out = append(*out, o)
+		mu.Unlock()
+		return 0
+	}))
+}
+
 // rate is the successful calls per second in [from, from+d).
 func rate(out []outcome, from time.Time, d time.Duration) float64 {
 	n := 0
@@ -187,22 +209,7 @@ func TestClusterFailover(t *testing.T) {
 	const prefix = "/cluster"
 	L.SetGlobal("PREFIX", lua.LString(prefix))
 	L.SetGlobal("TIMEOUT", lua.LNumber(1))
-	L.SetGlobal("running", L.NewFunction(func(L *lua.LState) int {
-		L.Push(lua.LBool(!stop.Load()))
-		return 1
-	}))
-	L.SetGlobal("record", L.NewFunction(func(L *lua.LState) int {
-		o := outcome{at: time.Now(), op: L.CheckString(1), n: L.CheckInt(2), value: L.Get(5)}
-		if s, ok := L.Get(3).(lua.LNumber); ok {
-			o.status = int(s)
-		} else {
-			o.err = L.OptString(4, "")
-		}
-		run.mu.Lock()
-		run.out = append(run.out, o)
-		run.mu.Unlock()
-		return 0
-	}))
+	setLoopGlobals(L, &stop, &run.mu, &run.out)
 	done := make(chan error, 1)
 	go func() {
 		defer func() {

@@ -78,22 +78,7 @@ func startLoop(t *testing.T, mode, prefix string, endpoints []string, timeout fl
 	if timeout > 0 {
 		L.SetGlobal("TIMEOUT", lua.LNumber(timeout))
 	}
-	L.SetGlobal("running", L.NewFunction(func(L *lua.LState) int {
-		L.Push(lua.LBool(!l.stop.Load()))
-		return 1
-	}))
-	L.SetGlobal("record", L.NewFunction(func(L *lua.LState) int {
-		o := outcome{at: time.Now(), op: L.CheckString(1), n: L.CheckInt(2), value: L.Get(5)}
-		if s, ok := L.Get(3).(lua.LNumber); ok {
-			o.status = int(s)
-		} else {
-			o.err = L.OptString(4, "")
-		}
-		l.mu.Lock()
-		l.out = append(l.out, o)
-		l.mu.Unlock()
-		return 0
-	}))
+	setLoopGlobals(L, &l.stop, &l.mu, &l.out)
 	go func() {
 		defer L.Close()
 		defer func() {
