@@ -16,7 +16,7 @@ import (
 // The scripts of the Lua 5.1 corpus (testdata/lua51) that start with
 // hostModulesMark use these modules (socket, socket.url, ltn12, ...), which
 // package lua51's corpus test does not have. They run here in-process, as
-// our hosts build states (lua51.Open, then Preload), side by side with
+// our hosts build states (lua51.NewState, then Preload), side by side with
 // Debian's lua5.1 and its lua-socket; every line must match but those both
 // sides tag "[KDn]" (testdata/lua51/KNOWN_DIFFERENCES.md, checked there).
 
@@ -46,9 +46,8 @@ func needLuaSocket(t *testing.T) string {
 
 // hostState is a state as NewState builds one, printing into out.
 func hostState(t *testing.T, out *bytes.Buffer) *lua.LState {
-	L := lua.NewState()
+	L := lua51.NewState() // lua51.Options, then lua51.Open
 	t.Cleanup(L.Close)
-	lua51.Open(L)
 	Preload(L)
 	L.SetGlobal("print", L.NewFunction(lua51.NewPrint(out)))
 	return L
